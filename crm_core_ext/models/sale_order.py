@@ -1,0 +1,223 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+APPROVAL_FIELDS = {
+    "crm_credit_approval_state",
+    "crm_credit_approved_amount",
+    "crm_credit_approved_uid",
+    "crm_credit_approval_reason",
+}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    crm_credit_approval_state = fields.Selection(
+        [
+            ("requested", "Approval Requested"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        string="Credit Approval",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+    )
+    crm_credit_approved_amount = fields.Monetary(
+        string="Approved Amount",
+        copy=False,
+        readonly=True,
+        currency_field="crm_credit_currency_id",
+        help="Order total (in the company currency) the credit manager approved; "
+        "an order raised above it needs a new approval.",
+    )
+    crm_credit_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    crm_credit_approved_uid = fields.Many2one("res.users", string="Credit Approved By", copy=False, readonly=True)
+    crm_credit_approval_reason = fields.Text(string="Credit Approval Reason", copy=False, readonly=True)
+    crm_credit_block_reason = fields.Text(
+        string="Credit Problem",
+        compute="_compute_crm_credit_block_reason",
+        help="Why the credit gate would refuse to confirm this order.",
+    )
+
+    @api.depends("partner_id", "amount_total", "state", "company_id", "crm_credit_approval_state")
+    def _compute_crm_credit_block_reason(self):
+        for order in self:
+            order.crm_credit_block_reason = False
+            if order.state in ("draft", "sent") and order.partner_id and order.id:
+                order.crm_credit_block_reason = "\n".join(order._crm_credit_problems()) or False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(APPROVAL_FIELDS.intersection(vals) for vals in vals_list):
+            raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if APPROVAL_FIELDS.intersection(vals) and not self.env.su:
+            raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Credit gate
+    # ------------------------------------------------------------------
+
+    def _crm_credit_amount(self):
+        """This order's total in the company currency."""
+        self.ensure_one()
+        return self.amount_total / (self.currency_rate or 1.0)
+
+    def _crm_credit_is_approved(self):
+        self.ensure_one()
+        rounding = self.company_id.currency_id.rounding
+        return (
+            self.crm_credit_approval_state == "approved"
+            and self._crm_credit_amount() <= self.crm_credit_approved_amount + rounding / 2
+        )
+
+    def _crm_credit_problems(self):
+        """Why the credit gate refuses this order: a list of messages, or []."""
+        self.ensure_one()
+        return self._crm_credit_problems_by_order().get(self, [])
+
+    def _crm_credit_problems_by_order(self, lock=False):
+        """Credit problems per order of ``self``: orders of one company and
+        customer share its credit, so orders confirmed together count against
+        each other. Two queries per customer, whatever its history.
+
+        :return: {order: [messages]}
+        """
+        problems = {}
+        gated = self.filtered(lambda o: o.company_id.account_use_credit_limit and o.partner_id)
+        for (company, customer), orders in gated.grouped(
+            lambda o: (o.company_id, o.partner_id.commercial_partner_id)
+        ).items():
+            if lock:
+                customer._crm_credit_lock()
+            info = customer._crm_credit_status(company, exclude_orders=orders)[customer.id]
+            pending = 0.0
+            for order in orders:
+                amount = order._crm_credit_amount()
+                problems[order] = customer._crm_credit_problems(
+                    company, dict(info, exposure=info["exposure"] + pending), amount, _("order %s", order.name)
+                )
+                pending += amount
+        return problems
+
+    def _crm_credit_check(self):
+        """Refuse confirmation over credit, as the company's policy says.
+
+        Runs under a row lock on the customers so that two users confirming
+        orders for one customer at the same time cannot both pass.
+        """
+        to_check = self.filtered(
+            lambda o: o.state in ("draft", "sent")
+            and o.company_id.account_use_credit_limit
+            and not o._crm_credit_is_approved()
+        )
+        if not to_check:
+            return
+        problems = to_check._crm_credit_problems_by_order(lock=True)
+        for order, messages in problems.items():
+            if not messages:
+                continue
+            policy = order.company_id.crm_credit_policy
+            if policy == "warn":
+                order.message_post(
+                    body=_("Confirmed over credit:\n%s", "\n".join(messages)),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            if policy == "approval":
+                messages.append(
+                    _("Ask a credit manager to approve this order (button 'Request Credit Approval').")
+                )
+            raise UserError("\n".join(messages))
+
+    def action_confirm(self):
+        self._crm_credit_check()
+        return super().action_confirm()
+
+    # ------------------------------------------------------------------
+    # Approval path
+    # ------------------------------------------------------------------
+
+    def action_crm_credit_request_approval(self):
+        self.ensure_one()
+        if self.company_id.crm_credit_policy != "approval":
+            raise UserError(_("The credit policy of %s does not allow approvals.", self.company_id.name))
+        problems = self._crm_credit_problems()
+        if not problems:
+            raise UserError(_("Order %s is within the customer's credit: confirm it.", self.name))
+        managers = self.env.ref("crm_core_ext.crm_core_ext_group_credit_manager").sudo().users.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share
+        )
+        self.sudo().crm_credit_approval_state = "requested"
+        note = "\n".join(problems)
+        for manager in managers:
+            self.activity_schedule(
+                "crm_core_ext.mail_activity_type_credit_approval",
+                user_id=manager.id,
+                note=note,
+            )
+        self.message_post(body=_("Credit approval requested:\n%s", note), subtype_xmlid="mail.mt_note")
+        return True
+
+    def action_crm_credit_open_approval(self):
+        self.ensure_one()
+        self._crm_credit_check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit Approval"),
+            "res_model": "crm.credit.approval.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _crm_credit_check_manager(self):
+        if not self.env.user.has_group("crm_core_ext.crm_core_ext_group_credit_manager"):
+            raise AccessError(_("Only credit managers can approve or reject orders over credit."))
+
+    def _crm_credit_approve(self, reason):
+        """Approve the order over credit with ``reason``, log it and confirm it."""
+        self.ensure_one()
+        self._crm_credit_check_manager()
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for the credit approval."))
+        if self.state not in ("draft", "sent"):
+            raise UserError(_("Order %s is not waiting for confirmation.", self.name))
+        problems = self._crm_credit_problems()
+        self.sudo().write(
+            {
+                "crm_credit_approval_state": "approved",
+                "crm_credit_approved_amount": self._crm_credit_amount(),
+                "crm_credit_approved_uid": self.env.uid,
+                "crm_credit_approval_reason": reason,
+            }
+        )
+        self.message_post(
+            body=_(
+                "Credit approved by %(user)s: %(reason)s\n%(problems)s",
+                user=self.env.user.name,
+                reason=reason,
+                problems="\n".join(problems),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.activity_feedback(["crm_core_ext.mail_activity_type_credit_approval"], feedback=reason)
+        return self.action_confirm()
+
+    def _crm_credit_reject(self, reason):
+        self.ensure_one()
+        self._crm_credit_check_manager()
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for rejecting the credit approval."))
+        self.sudo().write({"crm_credit_approval_state": "rejected", "crm_credit_approval_reason": reason})
+        self.message_post(
+            body=_("Credit approval rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.activity_feedback(["crm_core_ext.mail_activity_type_credit_approval"], feedback=reason)
+        return True
