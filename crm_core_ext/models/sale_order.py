@@ -12,6 +12,10 @@ APPROVAL_FIELDS = {
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # The host computes its credit warning as the current user, who needs
+    # invoicing rights to read credit fields: salespeople without them could
+    # not open a quotation once credit control is on.
+    partner_credit_warning = fields.Text(compute_sudo=True)
     crm_credit_approval_state = fields.Selection(
         [
             ("requested", "Approval Requested"),

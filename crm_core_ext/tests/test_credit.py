@@ -260,6 +260,15 @@ class TestCreditAccess(CreditCommon):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_limit, 1000)
 
+    def test_salesman_opens_quotation_over_credit(self):
+        """The host reads credit fields as the current user in its warning:
+        a salesperson without invoicing rights must still open the quotation."""
+        order = self._order(self.customer, 1500, user=self.salesman)
+        order.invalidate_recordset()
+        values = order.with_user(self.salesman).read(["partner_credit_warning", "crm_credit_block_reason"])[0]
+        self.assertIn("1,500.00", values["crm_credit_block_reason"])
+        self.assertTrue(values["partner_credit_warning"])
+
     def test_credit_manager_sets_terms(self):
         customer = self.customer.with_user(self.credit_manager)
         customer.write({"crm_credit_limit": 5000, "crm_credit_period_days": 45})
