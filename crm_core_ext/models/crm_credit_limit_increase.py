@@ -64,8 +64,10 @@ class CrmCreditLimitIncrease(models.Model):
         for increase in self:
             if increase.partner_id != increase.partner_id.commercial_partner_id:
                 raise ValidationError(
-                    _("Credit is granted to the company %s, not to one of its contacts.",
-                      increase.partner_id.commercial_partner_id.display_name)
+                    _(
+                        "Credit is granted to the company %s, not to one of its contacts.",
+                        increase.partner_id.commercial_partner_id.display_name,
+                    )
                 )
 
     def write(self, vals):

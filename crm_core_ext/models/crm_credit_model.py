@@ -111,7 +111,8 @@ class CrmCreditModel(models.Model):
               GROUP BY l.id
             ), stats AS (
                 SELECT l.cp,
-                       COUNT(*) FILTER (WHERE l.date_maturity >= %(start)s AND l.date_maturity < %(today)s) AS due_count,
+                       COUNT(*) FILTER (WHERE l.date_maturity >= %(start)s
+                                          AND l.date_maturity < %(today)s) AS due_count,
                        COUNT(*) FILTER (WHERE l.date_maturity >= %(start)s AND l.date_maturity < %(today)s
                                           AND l.reconciled AND pd.paid_on <= l.date_maturity) AS on_time,
                        SUM(l.amount_residual) FILTER (WHERE NOT l.reconciled) AS open_amount,
@@ -185,4 +186,3 @@ class CrmCreditModel(models.Model):
         self.env["res.partner"].invalidate_model(["crm_credit_rating_id", "crm_credit_score"])
         self.write({"last_run": fields.Datetime.now(), "last_rated_count": rated})
         return rated
-

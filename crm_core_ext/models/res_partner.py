@@ -74,9 +74,7 @@ class ResPartner(models.Model):
     crm_credit_overdue_amount = fields.Float(
         string="Overdue Amount", compute="_compute_crm_credit", compute_sudo=True, digits="Account"
     )
-    crm_credit_overdue_days = fields.Integer(
-        string="Days Overdue", compute="_compute_crm_credit", compute_sudo=True
-    )
+    crm_credit_overdue_days = fields.Integer(string="Days Overdue", compute="_compute_crm_credit", compute_sudo=True)
     crm_credit_currency_id = fields.Many2one(
         "res.currency", compute="_compute_crm_credit_currency_id", string="Credit Currency"
     )
@@ -129,7 +127,9 @@ class ResPartner(models.Model):
         for partner in self:
             partner.commercial_partner_id.sudo().credit_limit = partner.crm_credit_limit
 
-    @api.constrains("credit_limit", "crm_credit_period_days", "crm_credit_initial_receivable", "crm_credit_initial_advance")
+    @api.constrains(
+        "credit_limit", "crm_credit_period_days", "crm_credit_initial_receivable", "crm_credit_initial_advance"
+    )
     def _check_crm_credit_values(self):
         for partner in self.sudo():
             if partner.credit_limit < 0:
@@ -189,7 +189,9 @@ class ResPartner(models.Model):
         self.env["sale.order.line"].flush_model(
             ["price_total", "product_uom_qty", "qty_invoiced", "display_type", "is_downpayment", "order_id"]
         )
-        self.env["crm.credit.limit.increase"].flush_model(["partner_id", "company_id", "state", "date_start", "date_end"])
+        self.env["crm.credit.limit.increase"].flush_model(
+            ["partner_id", "company_id", "state", "date_start", "date_end"]
+        )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         rows = self.env.execute_query(
             SQL(

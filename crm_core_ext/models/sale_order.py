@@ -134,9 +134,7 @@ class SaleOrder(models.Model):
                 )
                 continue
             if policy == "approval":
-                messages.append(
-                    _("Ask a credit manager to approve this order (button 'Request Credit Approval').")
-                )
+                messages.append(_("Ask a credit manager to approve this order (button 'Request Credit Approval')."))
             raise UserError("\n".join(messages))
 
     def action_confirm(self):
@@ -154,8 +152,10 @@ class SaleOrder(models.Model):
         problems = self._crm_credit_problems()
         if not problems:
             raise UserError(_("Order %s is within the customer's credit: confirm it.", self.name))
-        managers = self.env.ref("crm_core_ext.crm_core_ext_group_credit_manager").sudo().users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share
+        managers = (
+            self.env.ref("crm_core_ext.crm_core_ext_group_credit_manager")
+            .sudo()
+            .users.filtered(lambda u: self.company_id in u.company_ids and not u.share)
         )
         self.sudo().crm_credit_approval_state = "requested"
         note = "\n".join(problems)

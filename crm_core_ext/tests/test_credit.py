@@ -159,7 +159,7 @@ class TestCreditApproval(CreditCommon):
 
         order_as_manager = order.with_user(self.credit_manager)
         action = order_as_manager.action_crm_credit_open_approval()
-        wizard_form = Form(self.env[action["res_model"]].with_user(self.credit_manager).with_context(action["context"]))
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.credit_manager).with_context(**action["context"]))
         self.assertIn("1,500.00", wizard_form.problems)
         wizard_form.reason = "Long-standing customer, payment promised next week"
         wizard_form.save().action_approve()
@@ -276,7 +276,11 @@ class TestCreditAccess(CreditCommon):
         self.assertEqual(self.customer.crm_credit_period_days, 45)
 
     def test_negative_values_refused(self):
-        for values in ({"crm_credit_limit": -1}, {"crm_credit_period_days": -3}, {"crm_credit_initial_receivable": -10}):
+        for values in (
+            {"crm_credit_limit": -1},
+            {"crm_credit_period_days": -3},
+            {"crm_credit_initial_receivable": -10},
+        ):
             with self.assertRaises(ValidationError), self.cr.savepoint():
                 self.customer.with_user(self.credit_manager).write(values)
         self.customer.invalidate_recordset()
@@ -340,16 +344,16 @@ class TestCreditPerformance(CreditCommon):
 class TestCreditRating(CreditCommon):
     def test_ratings_from_payment_behaviour(self):
         model = self.env["crm.credit.model"].create(
-                {
-                    "name": "Test model",
-                    "company_id": self.company.id,
-                    "level_ids": [
-                        Command.create({"code": "AAA", "name": "Excellent", "min_score": 90}),
-                        Command.create({"code": "B", "name": "Watch", "min_score": 40}),
-                        Command.create({"code": "C", "name": "Poor", "min_score": 0}),
-                    ],
-                }
-            )
+            {
+                "name": "Test model",
+                "company_id": self.company.id,
+                "level_ids": [
+                    Command.create({"code": "AAA", "name": "Excellent", "min_score": 90}),
+                    Command.create({"code": "B", "name": "Watch", "min_score": 40}),
+                    Command.create({"code": "C", "name": "Poor", "min_score": 0}),
+                ],
+            }
+        )
         today = fields.Date.today()
         good = self.env["res.partner"].create({"name": "Good payer", "is_company": True})
         bad = self.env["res.partner"].create({"name": "Bad payer", "is_company": True})

@@ -27,22 +27,32 @@ class TestCreditConcurrency(TransactionCase):
             product = env["product.product"].create(
                 {"name": "Concurrency Product", "type": "service", "list_price": 600, "taxes_id": [Command.clear()]}
             )
-            orders = env["sale.order"].with_company(company).create(
-                [
-                    {
-                        "partner_id": customer.id,
-                        "company_id": company.id,
-                        "order_line": [
-                            Command.create(
-                                {"product_id": product.id, "price_unit": 600, "tax_id": [Command.clear()]}
-                            )
-                        ],
-                    }
-                    for __ in range(2)
-                ]
+            orders = (
+                env["sale.order"]
+                .with_company(company)
+                .create(
+                    [
+                        {
+                            "partner_id": customer.id,
+                            "company_id": company.id,
+                            "order_line": [
+                                Command.create(
+                                    {"product_id": product.id, "price_unit": 600, "tax_id": [Command.clear()]}
+                                )
+                            ],
+                        }
+                        for __ in range(2)
+                    ]
+                )
             )
-            cr.commit()
-        self.data = {"settings": settings, "company": company.id, "customer": customer.id, "product": product.id, "orders": orders.ids}
+            cr.commit()  # pylint: disable=invalid-commit
+        self.data = {
+            "settings": settings,
+            "company": company.id,
+            "customer": customer.id,
+            "product": product.id,
+            "orders": orders.ids,
+        }
         self.envs = [
             api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {"allowed_company_ids": [company.id]})
             for __ in range(2)
@@ -63,14 +73,14 @@ class TestCreditConcurrency(TransactionCase):
             settings = dict(self.data["settings"])
             settings.pop("id")
             env["res.company"].browse(self.data["company"]).write(settings)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_concurrent_confirmations_cannot_both_pass(self):
         env1, env2 = self.envs
         # transaction 1 starts (takes its snapshot) before transaction 2 commits
         env1.cr.execute("SELECT 1")
         env2["sale.order"].browse(self.data["orders"][0]).action_confirm()
-        env2.cr.commit()
+        env2.cr.commit()  # pylint: disable=invalid-commit
 
         order = env1["sale.order"].browse(self.data["orders"][1])
         with self.assertRaises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):

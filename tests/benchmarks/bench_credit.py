@@ -106,13 +106,13 @@ def main():
 
         # warm up Odoo's caches on a few orders of each arm, not counted
         warm = 3
-        for off, on in zip(orders_off[:warm], orders_on[:warm]):
+        for off, on in zip(orders_off[:warm], orders_on[:warm], strict=True):
             confirm(off, False)
             confirm(on, True)
         time_off = time_on = 0.0
         queries_off = queries_on = 0
         start = time.perf_counter()
-        for off, on in zip(orders_off[warm:], orders_on[warm:]):
+        for off, on in zip(orders_off[warm:], orders_on[warm:], strict=True):
             result = confirm(off, False)
             time_off += result.seconds
             queries_off += result.queries
