@@ -13,7 +13,9 @@ class ResCompany(models.Model):
             ("approval", "Block unless a credit manager approves"),
         ],
         string="Credit Policy",
-        default="approval",
+        default="warn",
+        help="Warn only keeps Odoo's behaviour (a warning, and a note on orders confirmed over credit); "
+        "the blocking policies refuse the confirmation on the server.",
         required=True,
     )
     crm_credit_block_delivery = fields.Boolean(

@@ -203,7 +203,10 @@ class ResPartner(models.Model):
                        SUM(aml.amount_residual) AS amount,
                        SUM(aml.amount_residual) FILTER (WHERE aml.date_maturity < %(today)s) AS overdue,
                        MIN(aml.date_maturity) FILTER (WHERE aml.amount_residual > 0 AND aml.date_maturity < %(today)s)
-                           AS oldest_due
+                           AS oldest_due,
+                       (ARRAY_AGG(aml.move_name ORDER BY aml.date_maturity, aml.id)
+                           FILTER (WHERE aml.amount_residual > 0 AND aml.date_maturity < %(today)s))[1]
+                           AS oldest_invoice
                   FROM account_move_line aml
                   JOIN members m ON m.id = aml.partner_id
                   JOIN account_account acc ON acc.id = aml.account_id
@@ -235,15 +238,7 @@ class ResPartner(models.Model):
                    AND date_start <= %(today)s AND date_end >= %(today)s
               GROUP BY partner_id
             )
-            SELECT p.id, r.amount, r.overdue, r.oldest_due, o.amount, i.amount,
-                   (SELECT aml.move_name
-                      FROM account_move_line aml
-                      JOIN members m ON m.id = aml.partner_id AND m.cp = p.id
-                      JOIN account_account acc ON acc.id = aml.account_id
-                     WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-                       AND acc.account_type = 'asset_receivable' AND aml.reconciled IS NOT TRUE
-                       AND aml.amount_residual > 0 AND aml.date_maturity = r.oldest_due
-                     ORDER BY aml.id LIMIT 1)
+            SELECT p.id, r.amount, r.overdue, r.oldest_due, o.amount, i.amount, r.oldest_invoice
               FROM res_partner p
          LEFT JOIN receivable r ON r.cp = p.id
          LEFT JOIN orders o ON o.cp = p.id
