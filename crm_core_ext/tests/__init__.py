@@ -1,0 +1,5 @@
+from . import test_value
+from . import test_credit
+from . import test_credit_concurrency
+from . import test_lifecycle
+from . import test_credit_tour

@@ -1,0 +1,2 @@
+from . import crm_credit_approval_wizard
+from . import crm_lifecycle_move_wizard
