@@ -6,7 +6,7 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     def init(self):
-        super().init()
+        res = super().init()
         # The credit gate sums a customer's open receivable lines on every order
         # confirmation: this partial covering index answers it from the index
         # alone (receivable accounts first, then the customer), however scattered
@@ -21,3 +21,4 @@ class AccountMoveLine(models.Model):
                 """
             )
         )
+        return res

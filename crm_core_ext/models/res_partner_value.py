@@ -2,7 +2,7 @@ from odoo import _, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # Company-dependent: each company's value model sets its own level. The
     # recompute writes them in bulk with SQL (jsonb per company id).

@@ -159,7 +159,8 @@ class TestCreditApproval(CreditCommon):
 
         order_as_manager = order.with_user(self.credit_manager)
         action = order_as_manager.action_crm_credit_open_approval()
-        wizard_form = Form(self.env[action["res_model"]].with_user(self.credit_manager).with_context(**action["context"]))
+        wizard_model = self.env[action["res_model"]].with_user(self.credit_manager)
+        wizard_form = Form(wizard_model.with_context(**action["context"]))
         self.assertIn("1,500.00", wizard_form.problems)
         wizard_form.reason = "Long-standing customer, payment promised next week"
         wizard_form.save().action_approve()

@@ -20,14 +20,13 @@ Not part of the test suite. It
 Everything is rolled back at the end: the dataset stays, the orders do not.
 """
 
-import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_parser, measure, open_env  # noqa: E402
+from common import bench_parser, ensure_dataset, measure, open_env  # noqa: E402
 from generate_dataset import create_draft_orders, ensure_products, generate  # noqa: E402
 
 PARAM = "crm_core_ext.bench_credit_dataset"
@@ -45,21 +44,13 @@ def get_parser():
     return parser
 
 
-def ensure_dataset(args):
-    with open_env(args) as env:
-        recorded = env["ir.config_parameter"].get_param(PARAM)
-        wanted = {"customers": args.customers, "invoices_per_customer": args.invoices_per_customer}
-        if recorded and not args.regenerate:
-            info = json.loads(recorded)
-            if all(info.get(k) == v for k, v in wanted.items()):
-                print(f"# reusing dataset {info['prefix']}", flush=True)
-                return info
-        print(
-            f"# generating {args.customers} customers x {args.invoices_per_customer} open invoices "
-            "(+ 5 confirmed orders each)",
-            flush=True,
-        )
-        result = generate(
+def dataset(args):
+    wanted = {"customers": args.customers, "invoices_per_customer": args.invoices_per_customer}
+    return ensure_dataset(
+        args,
+        PARAM,
+        wanted,
+        lambda env: generate(
             env,
             args.customers,
             args.invoices_per_customer,
@@ -69,15 +60,13 @@ def ensure_dataset(args):
             days=300,
             orders_per_customer=5,
             order_lines=args.order_lines,
-        )
-        info = dict(wanted, prefix=result["prefix"], partner_ids=result["partner_ids"], company_id=result["company_id"])
-        env["ir.config_parameter"].set_param(PARAM, json.dumps(info))
-        return info
+        ),
+    )
 
 
 def main():
     args = get_parser().parse_args()
-    info = ensure_dataset(args)
+    info = dataset(args)
     with open_env(args, commit=False) as env:
         company = env["res.company"].browse(info["company_id"])
         env = env(context=dict(env.context, allowed_company_ids=company.ids))

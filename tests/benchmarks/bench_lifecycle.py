@@ -24,15 +24,13 @@ Not part of the test suite. It
 Everything but the dataset is rolled back at the end unless ``--commit``.
 """
 
-import json
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_parser, measure, open_env  # noqa: E402
+from common import bench_parser, ensure_dataset, measure, open_env  # noqa: E402
 from generate_dataset import generate  # noqa: E402
 
 PARAM = "crm_core_ext.bench_lifecycle_dataset"
@@ -53,36 +51,16 @@ def get_parser():
     return parser
 
 
-def ensure_dataset(args):
-    with open_env(args) as env:
-        recorded = env["ir.config_parameter"].get_param(PARAM)
-        wanted = {"customers": args.customers, "orders_per_customer": args.orders_per_customer, "days": args.days}
-        if recorded and not args.regenerate:
-            info = json.loads(recorded)
-            if all(info.get(k) == v for k, v in wanted.items()):
-                print(f"# reusing dataset {info['prefix']} (generated {info['date']})", flush=True)
-                return info
-        start = time.perf_counter()
-        result = generate(
-            env,
-            args.customers,
-            0,
-            1,
-            days=args.days,
-            orders_per_customer=args.orders_per_customer,
-            order_lines=1,
-        )
-        info = dict(
-            wanted,
-            prefix=result["prefix"],
-            partner_ids=result["partner_ids"],
-            company_id=result["company_id"],
-            date=time.strftime("%Y-%m-%d %H:%M"),
-            seconds=round(time.perf_counter() - start, 1),
-        )
-        env["ir.config_parameter"].set_param(PARAM, json.dumps(info))
-        print(f"# dataset {info['prefix']} generated in {info['seconds']} s", flush=True)
-        return info
+def dataset(args):
+    wanted = {"customers": args.customers, "orders_per_customer": args.orders_per_customer, "days": args.days}
+    return ensure_dataset(
+        args,
+        PARAM,
+        wanted,
+        lambda env: generate(
+            env, args.customers, 0, 1, days=args.days, orders_per_customer=args.orders_per_customer, order_lines=1
+        ),
+    )
 
 
 def run_schedule(env, label, batch_size):
@@ -151,7 +129,7 @@ def naive_classify(env, company, partners):
 
 def main():
     args = get_parser().parse_args()
-    info = ensure_dataset(args)
+    info = dataset(args)
     from freezegun import freeze_time  # noqa: PLC0415 - only needed here
 
     with open_env(args, commit=args.commit) as env:

@@ -25,15 +25,13 @@ Not part of the test suite. It
 Everything but the dataset is rolled back at the end unless ``--commit``.
 """
 
-import json
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_parser, measure, open_env  # noqa: E402
+from common import bench_parser, ensure_dataset, measure, open_env  # noqa: E402
 from generate_dataset import generate  # noqa: E402
 
 PARAM = "crm_core_ext.bench_value_dataset"
@@ -53,18 +51,14 @@ def get_parser():
     return parser
 
 
-def ensure_dataset(args):
-    with open_env(args) as env:
-        recorded = env["ir.config_parameter"].get_param(PARAM)
-        wanted = {"customers": args.customers, "lines": args.lines, "invoices_per_customer": args.invoices_per_customer}
-        if recorded and not args.regenerate:
-            info = json.loads(recorded)
-            if all(info.get(k) == v for k, v in wanted.items()):
-                print(f"# reusing dataset {info['prefix']} (generated {info['date']})", flush=True)
-                return info
-        lines_per_invoice = max(1, round(args.lines / (args.customers * args.invoices_per_customer)))
-        start = time.perf_counter()
-        result = generate(
+def dataset(args):
+    wanted = {"customers": args.customers, "lines": args.lines, "invoices_per_customer": args.invoices_per_customer}
+    lines_per_invoice = max(1, round(args.lines / (args.customers * args.invoices_per_customer)))
+    return ensure_dataset(
+        args,
+        PARAM,
+        wanted,
+        lambda env: generate(
             env,
             args.customers,
             args.invoices_per_customer,
@@ -72,18 +66,8 @@ def ensure_dataset(args):
             refund_ratio=0.05,
             paid_ratio=0.3,
             days=365,
-        )
-        info = dict(
-            wanted,
-            prefix=result["prefix"],
-            partner_ids=result["partner_ids"],
-            company_id=result["company_id"],
-            date=time.strftime("%Y-%m-%d %H:%M"),
-            seconds=round(time.perf_counter() - start, 1),
-        )
-        env["ir.config_parameter"].set_param(PARAM, json.dumps(info))
-        print(f"# dataset {info['prefix']} generated in {info['seconds']} s", flush=True)
-        return info
+        ),
+    )
 
 
 def get_model(env, company):
@@ -166,7 +150,7 @@ def naive_recompute(env, model, partners, date_to):
 
 def main():
     args = get_parser().parse_args()
-    info = ensure_dataset(args)
+    info = dataset(args)
     with open_env(args, commit=args.commit) as env:
         company = env["res.company"].browse(info["company_id"])
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))

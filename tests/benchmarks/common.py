@@ -24,6 +24,7 @@ These scripts are not part of the test suite; they never run under
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -180,3 +181,30 @@ def measure(cr, label=""):
         cr.flush()
         result.seconds = time.perf_counter() - start
         result.queries = cr.sql_log_count - queries0
+
+
+def ensure_dataset(args, param, wanted, build):
+    """Return the benchmark dataset recorded in the system parameter ``param``
+    when it was built with the parameters ``wanted`` (and ``--regenerate`` is
+    not given); else build it with ``build(env)`` (which returns what
+    ``generate_dataset.generate`` returns), record it and return it."""
+    with open_env(args) as env:
+        recorded = env["ir.config_parameter"].get_param(param)
+        if recorded and not getattr(args, "regenerate", False):
+            info = json.loads(recorded)
+            if all(info.get(k) == v for k, v in wanted.items()):
+                print(f"# reusing dataset {info['prefix']} (generated {info.get('date')})", flush=True)
+                return info
+        start = time.perf_counter()
+        result = build(env)
+        info = dict(
+            wanted,
+            prefix=result["prefix"],
+            partner_ids=result["partner_ids"],
+            company_id=result["company_id"],
+            date=time.strftime("%Y-%m-%d %H:%M"),
+            seconds=round(time.perf_counter() - start, 1),
+        )
+        env["ir.config_parameter"].set_param(param, json.dumps(info))
+        print(f"# dataset {info['prefix']} generated in {info['seconds']} s", flush=True)
+        return info

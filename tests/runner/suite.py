@@ -296,6 +296,29 @@ def cmd_test(args):
     return summarize(args, modules, static_results, report, rc, logfile)
 
 
+def classify_skips(args, modules, report):
+    """A skipped browser test fails the run, and so does any skipped test of
+    the suite's modules. A host module's test that skips itself by design (it
+    needs an app or a module that is not installed) is reported only.
+
+    :return: (summary lines, failing skips, host skips not counted)
+    """
+    lines, failures, host_skips = [], [], 0
+    browser_skips = {desc for desc, _reason in report.browser_skips}
+    skips = [(f"{t.module}: {t.name}", t.reason) for t in report.tests.values() if t.status == "skipped"]
+    for desc, reason in skips + report.class_skips:
+        module = desc.split(":")[0].strip()
+        host = module in HOST_TEST_MODULES and module not in modules
+        fatal = desc in browser_skips or not (args.allow_skips or host)
+        note = " -> counted as failed" if fatal else (" (a host test skipping itself: not counted)" if host else "")
+        lines.append(f"  SKIPPED: {desc} ({reason}){note}")
+        if fatal:
+            failures.append(desc)
+        elif host:
+            host_skips += 1
+    return lines, failures, host_skips
+
+
 def summarize(args, modules, static_results, report, rc, logfile):
     lines = ["", "=" * 30 + " Summary " + "=" * 30]
     static_passed = sum(1 for r in static_results if r.ok)
@@ -336,14 +359,9 @@ def summarize(args, modules, static_results, report, rc, logfile):
     for item in report.class_errors:
         lines.append(f"  {item}")
 
-    skip_failures = []
-    browser_skips = {desc for desc, _reason in report.browser_skips}
-    skips = [(f"{t.module}: {t.name}", t.reason) for t in report.tests.values() if t.status == "skipped"]
-    for desc, reason in skips + report.class_skips:
-        fatal = desc in browser_skips or not args.allow_skips
-        lines.append(f"  SKIPPED: {desc} ({reason}){' -> counted as failed' if fatal else ''}")
-        if fatal:
-            skip_failures.append(desc)
+    skip_lines, skip_failures, host_skips = classify_skips(args, modules, report)
+    lines += skip_lines
+    browser_skips = report.browser_skips
     if browser_skips:
         lines.append("  a skipped browser test is a failure: install websocket-client and Chromium (README.md)")
 
@@ -363,7 +381,8 @@ def summarize(args, modules, static_results, report, rc, logfile):
     lines += [f"FAILURE: {item}" for item in infra]
     lines.append(f"Full Odoo log: {logfile}")
     passed = static_passed + report.passed
-    lines.append(f"{passed} passed, {failed} failed")
+    skipped = f", {host_skips} skipped" if host_skips else ""
+    lines.append(f"{passed} passed, {failed} failed{skipped}")
     print("\n".join(lines), flush=True)
     return 0 if failed == 0 else 1
 
