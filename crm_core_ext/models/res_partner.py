@@ -2,6 +2,17 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
+# Computed credit situation shown on the partner (see _compute_crm_credit).
+CREDIT_STATUS_FIELDS = [
+    "crm_credit_limit",
+    "crm_credit_temporary_increase",
+    "crm_credit_open_receivable",
+    "crm_credit_open_orders",
+    "crm_credit_exposure",
+    "crm_credit_available",
+    "crm_credit_overdue_amount",
+    "crm_credit_overdue_days",
+]
 # Fields only a credit manager may set: limits, periods and migrated balances.
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
@@ -93,18 +104,7 @@ class ResPartner(models.Model):
     def _compute_crm_credit(self):
         company = self.env.company
         partners = self.filtered("id")
-        (self - partners).update(
-            {
-                "crm_credit_limit": 0.0,
-                "crm_credit_temporary_increase": 0.0,
-                "crm_credit_open_receivable": 0.0,
-                "crm_credit_open_orders": 0.0,
-                "crm_credit_exposure": 0.0,
-                "crm_credit_available": 0.0,
-                "crm_credit_overdue_amount": 0.0,
-                "crm_credit_overdue_days": 0,
-            }
-        )
+        (self - partners).update(dict.fromkeys(CREDIT_STATUS_FIELDS, 0))
         if not partners:
             return
         status = partners.commercial_partner_id._crm_credit_status(company)
@@ -147,7 +147,8 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_crm_credit_write_access(vals)
+            # empty credit values (defaults, blank import columns) need no right
+            self._check_crm_credit_write_access({fname: value for fname, value in vals.items() if value})
         return super().create(vals_list)
 
     def write(self, vals):
@@ -158,8 +159,6 @@ class ResPartner(models.Model):
     def _check_crm_credit_write_access(self, vals):
         if self.env.su or not CREDIT_MANAGER_FIELDS.intersection(vals):
             return
-        if not any(vals.get(fname) for fname in CREDIT_MANAGER_FIELDS.intersection(vals)) and not self:
-            return  # creating with empty credit values, e.g. a default
         if not self.env.user.has_group("crm_core_ext.crm_core_ext_group_credit_manager"):
             raise AccessError(_("Only credit managers can change credit limits, credit periods and initial balances."))
 
