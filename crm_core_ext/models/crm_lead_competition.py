@@ -42,11 +42,15 @@ class CrmLead(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if vals.get("active") or "stage_id" in vals:
-            # Restored or won: no competitor has taken the deal any more.
-            leads = self.filtered(lambda lead: lead.active and (vals.get("active") or lead.stage_id.is_won))
-            winners = leads.sudo().crm_competitor_line_ids.filtered("is_winner")
-            if winners:
-                winners.is_winner = False
+            # Restored or won: no competitor has taken the deal any more. The stored winner is read
+            # with the lead, so that the usual stage change costs no query here.
+            leads = self.sudo().filtered(
+                lambda lead: lead.crm_lost_to_competitor_id
+                and lead.active
+                and (vals.get("active") or lead.stage_id.is_won)
+            )
+            if leads:
+                leads.crm_competitor_line_ids.filtered("is_winner").is_winner = False
         return res
 
     def _merge_dependences(self, opportunities):

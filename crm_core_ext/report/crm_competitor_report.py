@@ -34,10 +34,10 @@ class CrmCompetitorReport(models.Model):
     lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost Reason", readonly=True)
     date_closed = fields.Datetime(string="Closed Date", readonly=True)
     threat_level = fields.Selection(THREAT_LEVELS, readonly=True)
-    result = fields.Selection([("won", "Won"), ("lost", "Lost")], readonly=True)
+    result = fields.Selection([("won", "Won Deal"), ("lost", "Lost Deal")], readonly=True)
     is_winner = fields.Boolean(string="Competitor Won", readonly=True)
-    won_count = fields.Integer(string="Won", readonly=True)
-    lost_count = fields.Integer(string="Lost", readonly=True)
+    won_count = fields.Integer(string="Deals Won", readonly=True)
+    lost_count = fields.Integer(string="Deals Lost", readonly=True)
     lost_to_count = fields.Integer(string="Lost to Competitor", readonly=True)
     win_rate = fields.Float(string="Win Rate (%)", readonly=True, aggregator="avg", digits=(16, 1))
     expected_revenue = fields.Monetary(readonly=True)
@@ -59,9 +59,7 @@ class CrmCompetitorReport(models.Model):
                   FROM crm_lead l
              LEFT JOIN crm_stage s ON s.id = l.stage_id
                  WHERE (l.active AND s.is_won)
-                    OR (NOT l.active AND (l.lost_reason_id IS NOT NULL
-                        OR EXISTS (SELECT 1 FROM crm_lead_competitor w
-                                    WHERE w.lead_id = l.id AND w.is_winner)))
+                    OR (NOT l.active AND (l.lost_reason_id IS NOT NULL OR l.crm_lost_to_competitor_id IS NOT NULL))
             )
             SELECT lc.id, lc.lead_id, lc.competitor_id, lc.competitor_product_id, cp.product_id,
                    c.partner_id, c.user_id, c.team_id, c.company_id, comp.currency_id,

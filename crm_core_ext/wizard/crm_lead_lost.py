@@ -16,7 +16,7 @@ class CrmLeadLost(models.TransientModel):
         currency_field="crm_currency_id",
         help="What the competitor sold the deal for, when known.",
     )
-    crm_currency_id = fields.Many2one("res.currency", compute="_compute_crm_currency_id")
+    crm_currency_id = fields.Many2one("res.currency", string="Currency", compute="_compute_crm_currency_id")
     crm_record_order = fields.Boolean(
         string="Record Competitor Order",
         help="Also record the deal as a competitor order for the opportunity's customer.",
