@@ -6,7 +6,7 @@
     "author": "CRM China Suite",
     "website": "https://github.com/crm-china-suite",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_stock", "account"],
+    "depends": ["crm", "sale_crm", "sale_stock", "account", "web_hierarchy"],
     "data": [
         "security/crm_core_ext_security.xml",
         "security/ir.model.access.csv",
@@ -24,11 +24,18 @@
         "views/res_partner_views.xml",
         "views/crm_value_views.xml",
         "views/res_partner_value_views.xml",
+        "security/crm_competitor_security.xml",
+        "data/crm_competitor_data.xml",
+        "report/crm_competitor_report_views.xml",
+        "wizard/crm_lead_lost_views.xml",
+        "views/crm_competitor_views.xml",
+        "views/crm_lead_buying_role_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
         "demo/crm_value_demo.xml",
         "demo/crm_lifecycle_demo.xml",
+        "demo/crm_competitor_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

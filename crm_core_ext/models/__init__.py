@@ -17,3 +17,10 @@ from . import crm_lifecycle_history
 from . import res_partner_lifecycle
 from . import crm_lead
 from . import sale_order_lifecycle
+from . import res_partner_competitor
+from . import crm_competitor_product
+from . import crm_lead_competitor
+from . import crm_competitor_order
+from . import crm_competitor_order_line
+from . import crm_lead_buying_role
+from . import crm_lead_competition

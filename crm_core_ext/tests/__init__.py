@@ -4,3 +4,6 @@ from . import test_credit_concurrency
 from . import test_lifecycle
 from . import test_credit_tour
 from . import test_i18n
+from . import test_competitor
+from . import test_buying_role
+from . import test_competitor_tour
