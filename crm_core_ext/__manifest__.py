@@ -24,11 +24,18 @@
         "views/res_partner_views.xml",
         "views/crm_value_views.xml",
         "views/res_partner_value_views.xml",
+        "security/crm_care_security.xml",
+        "data/crm_care_data.xml",
+        "data/crm_care_cron_data.xml",
+        "views/crm_care_views.xml",
+        "views/res_partner_care_views.xml",
+        "views/res_config_settings_care_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
         "demo/crm_value_demo.xml",
         "demo/crm_lifecycle_demo.xml",
+        "demo/crm_care_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

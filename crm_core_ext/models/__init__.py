@@ -17,3 +17,11 @@ from . import crm_lifecycle_history
 from . import res_partner_lifecycle
 from . import crm_lead
 from . import sale_order_lifecycle
+from . import res_company_care
+from . import res_config_settings_care
+from . import res_partner_care
+from . import crm_care_event_type
+from . import crm_care_event
+from . import crm_care_rule
+from . import crm_care_log
+from . import mail_activity
