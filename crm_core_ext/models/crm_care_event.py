@@ -228,7 +228,7 @@ class CrmCareEvent(models.Model):
             SQL(
                 """
             SELECT e.id, e.partner_id, p.commercial_partner_id, e.company_id, e.type_id, e.note,
-                   nx.next_date, p.name, resp.user_id, up.lang
+                   nx.next_date, p.name, resp.user_id, up.lang, p.email
               FROM crm_care_event e
               JOIN res_company c ON c.id = e.company_id
               JOIN crm_care_event_type t ON t.id = e.type_id
@@ -268,6 +268,13 @@ class CrmCareEvent(models.Model):
         for lang in {row[9] or "en_US" for row in batch}:
             for event_type in types.with_context(lang=lang):
                 type_names[event_type.id, lang] = event_type.name
+        sending = set(types.filtered(lambda t: t.send_mail and t.mail_template_id).ids)
+
+        def greeting_status(row):
+            if row[4] not in sending:
+                return "none"
+            return "pending" if row[10] else "no_email"
+
         now = fields.Datetime.now()
         inserted = self.env.execute_query(
             SQL(
@@ -276,19 +283,20 @@ class CrmCareEvent(models.Model):
                 SELECT *
                   FROM unnest(%(event_ids)s::int[], %(partner_ids)s::int[], %(commercial_ids)s::int[],
                               %(company_ids)s::int[], %(type_ids)s::int[], %(activity_type_ids)s::int[],
-                              %(dates)s::date[], %(user_ids)s::int[], %(summaries)s::varchar[], %(notes)s::text[])
+                              %(dates)s::date[], %(user_ids)s::int[], %(summaries)s::varchar[], %(notes)s::text[],
+                              %(mail_statuses)s::varchar[])
                     AS s(event_id, partner_id, commercial_id, company_id, type_id, activity_type_id,
-                         date, user_id, summary, note)
+                         date, user_id, summary, note, mail_status)
             ), logged AS (
                 INSERT INTO crm_care_log (origin, event_id, year, event_type_id, date, partner_id,
                                           commercial_partner_id, company_id, user_id, summary, activity_id,
                                           mail_status, create_uid, create_date, write_uid, write_date)
                 SELECT 'event', s.event_id, EXTRACT(YEAR FROM s.date)::int, s.type_id, s.date, s.partner_id,
                        s.commercial_id, s.company_id, s.user_id, s.summary, nextval('mail_activity_id_seq'),
-                       'none', %(uid)s, %(now)s, %(uid)s, %(now)s
+                       s.mail_status, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM src s
                     ON CONFLICT (event_id, year) DO NOTHING
-             RETURNING id, event_id, activity_id, partner_id, user_id, date, summary
+             RETURNING id, event_id, activity_id, partner_id, user_id, date, summary, mail_status
             ), activities AS (
                 INSERT INTO mail_activity (id, res_model_id, res_model, res_id, res_name, activity_type_id,
                                            summary, note, date_deadline, user_id, user_tz, automated, active,
@@ -303,7 +311,7 @@ class CrmCareEvent(models.Model):
                   JOIN res_partner up ON up.id = u.partner_id
              RETURNING id, res_id, user_id
             ), %(follow)s
-            SELECT l.id, l.user_id, l.date FROM logged l
+            SELECT l.id, l.user_id, l.date, l.mail_status FROM logged l
             """,
                 event_ids=[row[0] for row in batch],
                 partner_ids=[row[1] for row in batch],
@@ -315,6 +323,7 @@ class CrmCareEvent(models.Model):
                 user_ids=[row[8] for row in batch],
                 summaries=[f"{type_names[row[4], row[9] or 'en_US']}: {row[7]}" for row in batch],
                 notes=[plaintext2html(row[5]) if row[5] else None for row in batch],
+                mail_statuses=[greeting_status(row) for row in batch],
                 model_id=self.env["ir.model"]._get_id("res.partner"),
                 uid=self.env.uid,
                 now=now,
@@ -322,8 +331,13 @@ class CrmCareEvent(models.Model):
             )
         )
         Log = self.env["crm.care.log"]
-        Log._after_insert(list({user_id for __, user_id, deadline in inserted if deadline <= today}))
+        Log._after_insert(list({user_id for __, user_id, deadline, __ in inserted if deadline <= today}))
         logs = Log.browse([row[0] for row in inserted])
-        logs._send_care_mails()
-        _logger.info("Customer care: %s care activities created for dated events", len(logs))
+        greetings = sum(1 for row in inserted if row[3] == "pending")
+        if greetings:
+            # rendering e-mails is the host's per-record work: their own cron sends them in batches
+            self.env.ref("crm_core_ext.ir_cron_crm_care_greetings")._trigger()
+        _logger.info(
+            "Customer care: %s care activities created for dated events, %s greetings to send", len(logs), greetings
+        )
         return logs, remaining

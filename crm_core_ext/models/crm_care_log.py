@@ -41,10 +41,18 @@ class CrmCareLog(models.Model):
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
     activity_open = fields.Boolean(string="Activity Open", compute="_compute_activity_open")
     mail_status = fields.Selection(
-        [("none", "No E-mail"), ("queued", "Queued"), ("no_email", "No E-mail Address")],
+        [
+            ("none", "No E-mail"),
+            ("pending", "To Send"),
+            ("queued", "Queued"),
+            ("no_email", "No E-mail Address"),
+        ],
         string="E-mail",
         default="none",
         readonly=True,
+        index="btree_not_null",
+        help="Greeting of the event type: to send (by the greetings job), queued in the outgoing mail queue, "
+        "or not sent because the contact has no e-mail address.",
     )
     mail_id = fields.Many2one("mail.mail", string="E-mail Sent", readonly=True, ondelete="set null")
 
@@ -66,25 +74,49 @@ class CrmCareLog(models.Model):
         for log in self:
             log.display_name = log.summary or log.partner_id.display_name
 
-    def _send_care_mails(self):
-        """Queue the greeting of each event log whose event type sends one:
-        one batch per template and company; contacts without an e-mail
-        address are marked as such. Two queries to record the result."""
+    @api.model
+    def _cron_send_greetings(self, batch_size=200):
+        """Send the greetings the event job left to send, a batch per call.
+
+        Rendering a template and creating its e-mail is per-record work of the
+        host (about 50 ms each), so it is kept out of the set-based event job:
+        the scheduler calls this job again at once while greetings remain. Rows
+        are locked with SKIP LOCKED: two workers never send the same greeting.
+        """
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT id FROM crm_care_log WHERE mail_status = 'pending'
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+            """,
+                batch_size,
+            )
+        )
+        logs = self.sudo().browse([row[0] for row in rows])
+        logs._send_greetings()
+        remaining = self.sudo().search_count([("mail_status", "=", "pending")])
+        self.env["ir.cron"]._notify_progress(done=len(logs), remaining=remaining)
+        return len(logs), remaining
+
+    def _send_greetings(self):
+        """Queue the greeting of each log ``self`` that has one to send: one
+        batch per template and company. Two queries record the result."""
         groups = defaultdict(lambda: self.browse())
-        for log in self.filtered(lambda log: log.origin == "event"):
-            event_type = log.event_type_id
-            if event_type.send_mail and event_type.mail_template_id:
-                groups[event_type.mail_template_id, log.company_id] |= log
         statuses = []  # (log id, status, mail id)
+        for log in self.filtered(lambda log: log.mail_status == "pending"):
+            template = log.event_type_id.mail_template_id
+            if not template:
+                statuses.append((log.id, "none", None))
+            elif not log.partner_id.email:
+                statuses.append((log.id, "no_email", None))
+            else:
+                groups[template, log.company_id] |= log
         for (template, company), logs in groups.items():
-            with_email = logs.filtered(lambda log: log.partner_id.email)
-            statuses += [(log.id, "no_email", None) for log in logs - with_email]
-            if not with_email:
-                continue
-            mails = template.with_company(company).send_mail_batch(with_email.partner_id.ids)
+            mails = template.with_company(company).send_mail_batch(logs.partner_id.ids)
             # one greeting per contact, even for two events of the same type
             mail_by_partner = {mail.res_id: mail.id for mail in mails}
-            statuses += [(log.id, "queued", mail_by_partner.get(log.partner_id.id)) for log in with_email]
+            statuses += [(log.id, "queued", mail_by_partner.get(log.partner_id.id)) for log in logs]
         if statuses:
             self.env["mail.mail"].flush_model()
             self.env.cr.execute(

@@ -230,14 +230,25 @@ class TestCareEvents(CareCommon):
 
         self.birthday.send_mail = True
         self._event(self.contact_2, date(1985, 6, 11))
+        greetings_cron = self.env.ref("crm_core_ext.ir_cron_crm_care_greetings")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", greetings_cron.id)])
         logs = self._run_events()
         self.assertEqual(len(logs), 1)
+        # the greeting is left to its own job, which the event job triggers
+        self.assertEqual((logs.mail_status, logs.mail_id.id), ("pending", False))
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", greetings_cron.id)]), triggers + 1)
+        Log = self.env["crm.care.log"]
+        Log._cron_send_greetings()
         self.assertEqual(logs.mail_status, "queued")
         self.assertEqual(logs.mail_id.recipient_ids, self.contact_2)
         self.assertEqual(logs.mail_id.subject, "Happy birthday, Li Na!")
         self.assertEqual(logs.mail_id.email_from, self.salesman_2.email_formatted)
         self.assertIn("Li Na", str(logs.mail_id.body_html))
         self.assertEqual(logs.mail_id.state, "outgoing")  # queued, sent by the mail queue
+        # sent once
+        Log._cron_send_greetings()
+        mail_domain = [("model", "=", "res.partner"), ("res_id", "=", self.contact_2.id)]
+        self.assertEqual(self.env["mail.mail"].search_count(mail_domain), 1)
 
         other = self.env["res.partner"].create(
             {"name": "No Mail 2", "parent_id": self.customer.id, "crm_care_target": True}
