@@ -37,7 +37,7 @@ class CrmCareEventType(models.Model):
     )
     send_mail = fields.Boolean(
         string="Send E-mail",
-        help="On the day the care activity is created, also send the e-mail template to the contact "
+        help="When the care activity is created, also send the e-mail template to the contact "
         "(when the contact has an e-mail address).",
     )
     mail_template_id = fields.Many2one(
