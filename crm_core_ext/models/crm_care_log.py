@@ -39,7 +39,7 @@ class CrmCareLog(models.Model):
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True, index=True)
     summary = fields.Char(readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
-    activity_open = fields.Boolean(string="Activity Open", compute="_compute_activity_open")
+    activity_open = fields.Boolean(compute="_compute_activity_open")
     mail_status = fields.Selection(
         [
             ("none", "No E-mail"),

@@ -78,7 +78,6 @@ class CrmCareRule(models.Model):
         help="Only customers with at least one of these tags. Leave empty for every customer.",
     )
     days_without_contact = fields.Integer(
-        string="Days Without Contact",
         required=True,
         default=60,
         help="Customers nobody was in touch with for this many days get an activity.",
@@ -109,7 +108,7 @@ class CrmCareRule(models.Model):
         check_company=True,
         domain="[('share', '=', False)]",
     )
-    last_run = fields.Datetime(string="Last Run", readonly=True, copy=False)
+    last_run = fields.Datetime(readonly=True, copy=False)
     last_run_count = fields.Integer(string="Activities Created at Last Run", readonly=True, copy=False)
     activity_count = fields.Integer(string="Open Activities", compute="_compute_activity_count")
 

@@ -15,7 +15,7 @@ class MailActivity(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # At most one open activity per care rule and record: the care job
         # inserts with ON CONFLICT DO NOTHING, so that two runs at once (two
         # cron workers, a manual run during the cron) cannot both create one.
@@ -28,3 +28,4 @@ class MailActivity(models.Model):
             """
             )
         )
+        return res

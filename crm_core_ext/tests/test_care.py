@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.api import Environment
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.crm_core_ext.models.crm_care_event import care_next_date
@@ -561,6 +561,21 @@ class TestCareRules(CareCommon):
 
 @tagged("post_install", "-at_install")
 class TestCareAccess(CareCommon):
+    def test_contact_form_tab(self):
+        """A salesperson ticks the flags and adds a birthday on the contact form."""
+        with Form(self.contact.with_user(self.salesman)) as form:
+            form.crm_promotion_target = True
+            with form.crm_care_event_ids.new() as line:
+                line.type_id = self.birthday
+                line.date = date(1982, 6, 16)
+                self.assertTrue(line.recurring)
+        event = self.contact.crm_care_event_ids
+        self.assertEqual(
+            (event.type_id, event.company_id, event.user_id), (self.birthday, self.company_a, self.salesman)
+        )
+        self.assertTrue(self.contact.crm_promotion_target)
+        self.assertEqual(self._run_events().event_id, event)
+
     def test_salesperson_access(self):
         own = self._event(self.contact, date(1980, 6, 12))
         other = self._event(self.contact_2, date(1980, 6, 13))
