@@ -30,12 +30,19 @@
         "wizard/crm_lead_lost_views.xml",
         "views/crm_competitor_views.xml",
         "views/crm_lead_buying_role_views.xml",
+        "security/crm_care_security.xml",
+        "data/crm_care_data.xml",
+        "data/crm_care_cron_data.xml",
+        "views/crm_care_views.xml",
+        "views/res_partner_care_views.xml",
+        "views/res_config_settings_care_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
         "demo/crm_value_demo.xml",
         "demo/crm_lifecycle_demo.xml",
         "demo/crm_competitor_demo.xml",
+        "demo/crm_care_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

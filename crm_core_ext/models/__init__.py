@@ -24,3 +24,11 @@ from . import crm_competitor_order
 from . import crm_competitor_order_line
 from . import crm_lead_buying_role
 from . import crm_lead_competition
+from . import res_company_care
+from . import res_config_settings_care
+from . import res_partner_care
+from . import crm_care_event_type
+from . import crm_care_event
+from . import crm_care_rule
+from . import crm_care_log
+from . import mail_activity

@@ -7,3 +7,4 @@ from . import test_i18n
 from . import test_competitor
 from . import test_buying_role
 from . import test_competitor_tour
+from . import test_care
