@@ -17,3 +17,7 @@ from . import crm_lifecycle_history
 from . import res_partner_lifecycle
 from . import crm_lead
 from . import sale_order_lifecycle
+from . import res_company_pool
+from . import res_config_settings_pool
+from . import crm_customer_assignment
+from . import res_partner_assignment

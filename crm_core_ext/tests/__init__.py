@@ -3,3 +3,8 @@ from . import test_credit
 from . import test_credit_concurrency
 from . import test_lifecycle
 from . import test_credit_tour
+from . import test_customer_assignment
+from . import test_pool
+from . import test_own_customers
+from . import test_pool_concurrency
+from . import test_pool_tour

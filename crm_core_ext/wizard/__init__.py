@@ -1,2 +1,5 @@
 from . import crm_credit_approval_wizard
 from . import crm_lifecycle_move_wizard
+from . import crm_customer_assign_wizard
+from . import crm_customer_transfer_wizard
+from . import crm_customer_release_wizard
