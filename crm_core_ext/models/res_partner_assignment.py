@@ -531,23 +531,21 @@ class ResPartner(models.Model):
                    AND (p.company_id = %(company)s OR (p.company_id IS NULL AND u.company_id = %(company)s))
                    AND p.create_date < %(cutoff)s
                    AND COALESCE(p.crm_owner_since, p.create_date) < %(cutoff)s
-            ), member AS (
-                SELECT rp.id, rp.commercial_partner_id AS cp
-                  FROM res_partner rp
-                  JOIN candidate c ON c.id = rp.commercial_partner_id
             ), lead AS (
-                SELECT l.id, m.cp
+                SELECT l.id, rp.commercial_partner_id AS cp
                   FROM crm_lead l
-                  JOIN member m ON m.id = l.partner_id
+                  JOIN res_partner rp ON rp.id = l.partner_id
             ), recent AS (
-                SELECT m.cp
+                -- what happened since the cutoff, from the recent side (indexes on
+                -- dates), mapped to the commercial partner
+                SELECT rp.commercial_partner_id AS cp
                   FROM sale_order so
-                  JOIN member m ON m.id = so.partner_id
+                  JOIN res_partner rp ON rp.id = so.partner_id
                  WHERE so.date_order >= %(cutoff)s AND so.state != 'cancel'
                 UNION
-                SELECT m.cp
+                SELECT rp.commercial_partner_id
                   FROM mail_message msg
-                  JOIN member m ON m.id = msg.res_id
+                  JOIN res_partner rp ON rp.id = msg.res_id
                  WHERE msg.model = 'res.partner'
                    AND msg.date >= %(cutoff)s
                    AND (msg.mail_activity_type_id IS NOT NULL
@@ -561,9 +559,9 @@ class ResPartner(models.Model):
                    AND (msg.mail_activity_type_id IS NOT NULL
                         OR (msg.message_type IN ('comment', 'email') AND msg.author_id IN (SELECT id FROM internal)))
                 UNION
-                SELECT m.cp
+                SELECT rp.commercial_partner_id
                   FROM mail_activity a
-                  JOIN member m ON m.id = a.res_id
+                  JOIN res_partner rp ON rp.id = a.res_id
                  WHERE a.res_model = 'res.partner' AND a.create_date >= %(cutoff)s
                 UNION
                 SELECT l.cp
@@ -594,11 +592,8 @@ class ResPartner(models.Model):
                 DELETE FROM res_partner_crm_shared_user_rel r USING upd WHERE r.partner_id = upd.id
              RETURNING r.partner_id
             ), history AS (
-                INSERT INTO crm_customer_assignment
-                       (partner_id, company_id, type, user_from_id, reason, date, assigned_by_id,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT upd.id, %(company)s, 'reclaim', upd.user_from_id, %(reason)s, %(now)s, %(uid)s,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                INSERT INTO crm_customer_assignment (partner_id, company_id, type, user_from_id, reason, date)
+                SELECT upd.id, %(company)s, 'reclaim', upd.user_from_id, %(reason)s, %(now)s
                   FROM upd
              RETURNING user_from_id
             )
@@ -623,7 +618,7 @@ class ResPartner(models.Model):
         return {user_id: count for user_id, count, *__ in rows}, total
 
     @api.model
-    def _crm_pool_reclaim_batch(self, batch_size=20000):
+    def _crm_pool_reclaim_batch(self, batch_size=100000):
         """Reclaim at most ``batch_size`` idle customers; return (returned, remaining)."""
         self.env.flush_all()
         companies = self.env["res.company"].sudo().search([("crm_pool_days", ">", 0)])
@@ -666,7 +661,7 @@ class ResPartner(models.Model):
             )
 
     @api.model
-    def _cron_crm_pool_reclaim(self, batch_size=20000):
+    def _cron_crm_pool_reclaim(self, batch_size=100000):
         """Daily: return idle customers to the public pool, in batches.
 
         Run by the scheduler, one call handles one batch and reports its

@@ -131,7 +131,15 @@ class TestPublicPool(AssignmentCommon):
         history = self._history(idle)
         self.assertRecordValues(
             history,
-            [{"type": "reclaim", "user_from_id": self.zhang.id, "user_to_id": False, "company_id": self.company.id}],
+            [
+                {
+                    "type": "reclaim",
+                    "user_from_id": self.zhang.id,
+                    "user_to_id": False,
+                    "company_id": self.company.id,
+                    "assigned_by_id": False,
+                }
+            ],
         )
         self.assertIn("90 days", history.reason)
         notes = self._notifications(self.zhang)
