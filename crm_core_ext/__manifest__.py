@@ -10,9 +10,11 @@
     "data": [
         "security/crm_core_ext_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_customer_assignment_security.xml",
         "data/ir_cron_data.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/crm_credit_data.xml",
+        "data/crm_pool_cron_data.xml",
         "wizard/crm_credit_approval_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/crm_lifecycle_move_wizard_views.xml",
@@ -36,6 +38,10 @@
         "views/crm_care_views.xml",
         "views/res_partner_care_views.xml",
         "views/res_config_settings_care_views.xml",
+        "wizard/crm_customer_assign_wizard_views.xml",
+        "wizard/crm_customer_transfer_wizard_views.xml",
+        "wizard/crm_customer_release_wizard_views.xml",
+        "views/crm_customer_assignment_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
@@ -43,6 +49,7 @@
         "demo/crm_lifecycle_demo.xml",
         "demo/crm_competitor_demo.xml",
         "demo/crm_care_demo.xml",
+        "demo/crm_pool_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -32,3 +32,7 @@ from . import crm_care_event
 from . import crm_care_rule
 from . import crm_care_log
 from . import mail_activity
+from . import res_company_pool
+from . import res_config_settings_pool
+from . import crm_customer_assignment
+from . import res_partner_assignment

@@ -8,3 +8,8 @@ from . import test_competitor
 from . import test_buying_role
 from . import test_competitor_tour
 from . import test_care
+from . import test_customer_assignment
+from . import test_pool
+from . import test_own_customers
+from . import test_pool_concurrency
+from . import test_pool_tour
