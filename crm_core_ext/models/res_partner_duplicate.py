@@ -1,0 +1,555 @@
+"""Duplicate customers (查重): normalised keys, checks and candidates.
+
+Every partner stores normalised copies of what identifies a customer: phone and
+mobile in E.164, the e-mail in lower case, the unified social credit code
+(统一社会信用代码, checked against GB 32100-2015) and, for commercial entities,
+two name keys: the name without spaces, punctuation and legal suffixes, and the
+same in pinyin. Btree indexes answer the exact keys, pg_trgm GIN indexes the
+names, so one check among 500,000 customers reads a handful of index pages.
+
+``_crm_duplicate_candidates`` is the one entry point for the form, the
+create/write checks, imports and the review list.
+"""
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+
+import phonenumbers
+from pypinyin import lazy_pinyin
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize
+from odoo.tools.sql import index_exists
+
+_logger = logging.getLogger(__name__)
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last
+# one is a check character computed from the first 17 with these weights.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+# Legal forms and generic business words stripped from the end of a name
+# before names are compared, so that 北京华为技术有限公司, 北京 华为技术 and
+# 北京华为 give the same key. Removed repeatedly, longest first; a name is
+# never reduced to nothing. Chinese names have no word boundaries, so these
+# are suffixes of the text; latin ones are whole trailing words.
+NAME_SUFFIXES_CJK = sorted(
+    {
+        "股份有限公司",
+        "有限责任公司",
+        "有限公司",
+        "集团有限公司",
+        "集团股份有限公司",
+        "总公司",
+        "分公司",
+        "公司",
+        "集团",
+        "控股",
+        "股份",
+        "有限",
+        "合伙企业",
+        "个体工商户",
+        "工作室",
+        "经营部",
+        "商行",
+        "门市部",
+        "厂",
+        "信息技术",
+        "网络科技",
+        "科技发展",
+        "科技",
+        "技术",
+        "实业",
+        "贸易",
+        "商贸",
+        "工贸",
+        "发展",
+        "投资",
+        "咨询",
+        "服务",
+        "管理",
+    },
+    key=len,
+    reverse=True,
+)
+NAME_SUFFIXES_LATIN = {
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "limited",
+    "ltd",
+    "llc",
+    "plc",
+    "gmbh",
+    "group",
+    "holding",
+    "holdings",
+    "technology",
+    "technologies",
+    "tech",
+    "trading",
+}
+_BRACKETS_RE = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
+_WORD_RE = re.compile(r"\w+")
+_EXTENSION_RE = re.compile(r"(?:转|分机|ext\.?|x|#).*$", re.IGNORECASE)
+_DASH_EXTENSION_RE = re.compile(r"[-－]\s*\d{1,5}\s*$")
+_NON_DIGIT_RE = re.compile(r"\D")
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]")
+
+DUPLICATE_REASONS = ("credit_code", "phone", "email", "name")
+# Most similar names returned per checked customer.
+NAME_CANDIDATES_LIMIT = 20
+
+
+def crm_name_key(name):
+    """Comparison key of a customer name: NFKC, lower case, without bracketed
+    parts (usually a region or branch: （中国）, (Shenzhen)), spaces, punctuation
+    and trailing legal suffixes. '' when nothing is left."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    text = _BRACKETS_RE.sub(" ", text)
+    words = _WORD_RE.findall(text.replace("_", " "))
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES_LATIN:
+        words.pop()
+    key = "".join(words)
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in NAME_SUFFIXES_CJK:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[: -len(suffix)]
+                stripped = True
+                break
+    return key
+
+
+def crm_name_pinyin(key):
+    """Pinyin of a name key (no tones, no spaces, lower case); latin stays as is."""
+    if not key:
+        return ""
+    return _NON_ALNUM_RE.sub("", "".join(lazy_pinyin(key)).lower())
+
+
+def crm_credit_code_check_char(code17):
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(code17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def crm_clean_credit_code(code):
+    """NFKC, upper case, no whitespace; '' when empty."""
+    if not code:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(code)).upper().split())
+
+
+def crm_credit_code_is_valid(code):
+    return bool(CREDIT_CODE_RE.match(code)) and crm_credit_code_check_char(code[:17]) == code[17]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    crm_credit_code = fields.Char(
+        string="Unified Social Credit Code",
+        size=18,
+        copy=False,
+        tracking=True,
+        help="统一社会信用代码: the 18-character code on the business licence (GB 32100-2015). "
+        "It is checked when entered, and two customers of the same company cannot share it.",
+    )
+    crm_phone_normalized = fields.Char(
+        string="Normalized Phone",
+        compute="_compute_crm_phone_normalized",
+        store=True,
+        index="btree_not_null",
+        help="Phone in E.164 form (+8657188886666), used to find duplicate customers.",
+    )
+    crm_mobile_normalized = fields.Char(
+        string="Normalized Mobile",
+        compute="_compute_crm_phone_normalized",
+        store=True,
+        index="btree_not_null",
+        help="Mobile in E.164 form (+8613800138000), used to find duplicate customers.",
+    )
+    crm_email_normalized = fields.Char(
+        string="Normalized E-mail",
+        compute="_compute_crm_email_normalized",
+        store=True,
+        index="btree_not_null",
+        help="E-mail address in lower case, used to find duplicate customers.",
+    )
+    # Name keys only for commercial entities: contact persons are not customers.
+    # GIN trigram indexes on both are created in init().
+    crm_name_key = fields.Char(
+        string="Name Key",
+        compute="_compute_crm_name_key",
+        store=True,
+        help="Name without spaces, punctuation and legal suffixes (有限公司, 科技...), used to find similar names.",
+    )
+    crm_name_pinyin = fields.Char(
+        string="Name in Pinyin",
+        compute="_compute_crm_name_key",
+        store=True,
+        help="Pinyin of the name key, so that 北京华为 and Beijing Huawei are found as similar.",
+    )
+
+    # ------------------------------------------------------------------
+    # Schema: pg_trgm and the indexes the checks rely on
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        self._crm_ensure_pg_trgm()
+        return super()._auto_init()
+
+    def init(self):
+        super().init()
+        cr = self.env.cr
+        # Per-company uniqueness of the credit code, also the index of code
+        # lookups (leading column). Shared partners (no company) conflict with
+        # every company; that case is checked in Python only.
+        if not index_exists(cr, "res_partner_crm_credit_code_company_uniq"):
+            cr.execute(
+                """
+                CREATE UNIQUE INDEX res_partner_crm_credit_code_company_uniq
+                    ON res_partner (crm_credit_code, COALESCE(company_id, 0))
+                 WHERE crm_credit_code IS NOT NULL
+                """
+            )
+        for column in ("crm_name_key", "crm_name_pinyin"):
+            index = f"res_partner_{column}_trgm_idx"
+            if not index_exists(cr, index):
+                cr.execute(
+                    SQL(
+                        "CREATE INDEX %s ON res_partner USING gin (%s gin_trgm_ops) WHERE %s IS NOT NULL",
+                        SQL.identifier(index),
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                    )
+                )
+
+    @api.model
+    def _crm_ensure_pg_trgm(self):
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cr.fetchone():
+            return
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except Exception as error:
+            raise UserError(
+                _(
+                    "The duplicate check needs the PostgreSQL extension pg_trgm, which could not be created "
+                    "(%s). Install the PostgreSQL contrib package and run CREATE EXTENSION pg_trgm in the "
+                    "database as a superuser, then install or update the module again.",
+                    error,
+                )
+            ) from error
+        _logger.info("Created the PostgreSQL extension pg_trgm for the duplicate check")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("phone", "mobile", "country_id", "company_id")
+    def _compute_crm_phone_normalized(self):
+        for partner in self:
+            country = partner.country_id or partner.company_id.country_id
+            partner.crm_phone_normalized = self._crm_normalize_phone(partner.phone, country)
+            partner.crm_mobile_normalized = self._crm_normalize_phone(partner.mobile, country)
+
+    @api.depends("email")
+    def _compute_crm_email_normalized(self):
+        for partner in self:
+            partner.crm_email_normalized = self._crm_normalize_email(partner.email)
+
+    @api.depends("name", "is_company", "parent_id")
+    def _compute_crm_name_key(self):
+        for partner in self:
+            key = crm_name_key(partner.name) if partner.is_company or not partner.parent_id else ""
+            partner.crm_name_key = key or False
+            partner.crm_name_pinyin = crm_name_pinyin(key) or False
+
+    # ------------------------------------------------------------------
+    # Normalisation API (used by the import wizard too)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_normalize_phone(self, number, country=None):
+        """E.164 form of ``number`` ('+8613800138000'), or False when it is
+        empty, cannot be parsed or is not a valid number. Never raises.
+
+        Full-width digits, spaces, dashes, brackets, an extension (转 123,
+        ext. 123), a leading 00 or a country code typed without '+' (86-139...)
+        are understood. The default region is ``country`` (a res.country or an
+        ISO code), else the current company's country, else China.
+        """
+        if not number:
+            return False
+        if isinstance(country, str):
+            region = country.upper()
+        else:
+            region = (country and country.code) or self.env.company.country_id.code or "CN"
+        text = _EXTENSION_RE.sub("", unicodedata.normalize("NFKC", str(number)).strip())
+        normalized = self._crm_phone_e164(text, region)
+        if not normalized and _DASH_EXTENSION_RE.search(text):
+            # an extension after a dash: 0571-88886666-123
+            normalized = self._crm_phone_e164(_DASH_EXTENSION_RE.sub("", text), region)
+        return normalized
+
+    @api.model
+    def _crm_phone_e164(self, text, region):
+        digits = _NON_DIGIT_RE.sub("", text)
+        if not digits:
+            return False
+        international = text.startswith("+")
+        if not international and digits.startswith("00"):
+            digits, international = digits[2:], True
+        attempts = [f"+{digits}"] if international else [digits]
+        if not international:
+            # a country code typed without '+': 86-13911112222, 8613911112222
+            calling_code = str(phonenumbers.country_code_for_region(region))
+            if calling_code != "0" and digits.startswith(calling_code):
+                attempts.append(f"+{digits}")
+        for attempt in attempts:
+            try:
+                parsed = phonenumbers.parse(attempt, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return False
+
+    @api.model
+    def _crm_normalize_email(self, email):
+        """Lower-case address of ``email`` (the first one if several), or False."""
+        if not email:
+            return False
+        normalized = email_normalize(unicodedata.normalize("NFKC", email), strict=False)
+        return normalized.lower() if normalized else False
+
+    @api.model
+    def _crm_check_credit_code(self, code):
+        """Normalised unified social credit code (NFKC, upper case, no spaces),
+        or False when empty.
+
+        :raise ValidationError: when the code has not 18 characters of the
+            GB 32100-2015 alphabet or its check character is wrong
+        """
+        cleaned = crm_clean_credit_code(code)
+        if not cleaned:
+            return False
+        if not CREDIT_CODE_RE.match(cleaned):
+            raise ValidationError(
+                _(
+                    "The unified social credit code %s is not valid: it must have 18 characters, digits and "
+                    "capital letters except I, O, S, V and Z, with digits in positions 3 to 8.",
+                    cleaned,
+                )
+            )
+        if crm_credit_code_check_char(cleaned[:17]) != cleaned[17]:
+            raise ValidationError(
+                _(
+                    "The unified social credit code %s is not valid: its check character (the last one) does not "
+                    "match the other 17. Please copy the code again from the business licence.",
+                    cleaned,
+                )
+            )
+        return cleaned
+
+    # ------------------------------------------------------------------
+    # Candidates
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_duplicate_keys(self, vals, company):
+        """Normalised keys of one customer described by ``vals``."""
+        country = vals.get("country_id")
+        if isinstance(country, int):
+            country = self.env["res.country"].browse(country)
+        country = country or company.country_id
+        phones = {self._crm_normalize_phone(vals.get(fname), country) for fname in ("phone", "mobile")}
+        code = crm_clean_credit_code(vals.get("crm_credit_code"))
+        commercial = vals.get("is_company") or not vals.get("parent_id")
+        name_key = crm_name_key(vals.get("name")) if commercial else ""
+        return {
+            "phones": sorted(phone for phone in phones if phone),
+            "email": self._crm_normalize_email(vals.get("email")),
+            "code": code if crm_credit_code_is_valid(code) else False,
+            "name_key": name_key,
+            "name_pinyin": crm_name_pinyin(name_key),
+            "company_id": vals.get("company_id") or company.id,
+            "parent_id": vals.get("parent_id") or False,
+        }
+
+    @api.model
+    def _crm_name_trigram_cjk(self):
+        """Whether pg_trgm makes trigrams of Chinese characters in this
+        database (it does when LC_CTYPE is a UTF-8 locale, not with 'C').
+        Without them the name key is left out of the search: an empty trigram
+        set would make PostgreSQL scan the whole index. Cached on the registry:
+        a database's LC_CTYPE does not change."""
+        registry = self.env.registry
+        if not hasattr(registry, "_crm_name_trigram_cjk"):
+            self.env.cr.execute("SELECT show_trgm('北京') <> '{}'")
+            registry._crm_name_trigram_cjk = self.env.cr.fetchone()[0]
+        return registry._crm_name_trigram_cjk
+
+    def _crm_duplicate_candidates(self, vals_list, company=None):
+        """Existing customers that may be the ones described by ``vals_list``.
+
+        Candidates are commercial entities (companies and individual
+        customers; a match on a contact person gives its company), active, of
+        the row's company (``company_id`` in the vals, else ``company``, else
+        the current company) or shared. Matches on phone or mobile (E.164),
+        e-mail (lower case), credit code (exact) and name (trigram similarity
+        of the name key or of its pinyin at least the company's threshold).
+
+        A constant number of queries for the whole list: one per criterion,
+        each with arrays of the keys joined to the indexes. When ``self`` has
+        one record per vals (``self[i]`` is described by ``vals_list[i]``)
+        each row excludes its own record; otherwise the ids of ``self`` are
+        excluded from every row. A row never lists its own commercial entity
+        (the parent of a contact being created). Without superuser rights,
+        only customers the user may read are returned.
+
+        :return: list, in the order of ``vals_list``, of
+            ``{partner_id: [reasons]}`` with reasons among 'credit_code',
+            'phone', 'email', 'name'
+        """
+        company = company or self.env.company
+        results = [defaultdict(set) for _vals in vals_list]
+        if not vals_list:
+            return []
+        keys = [self._crm_duplicate_keys(vals, company) for vals in vals_list]
+        for reason, rows in self._crm_duplicate_matches(keys, company):
+            for index, partner_id in rows:
+                results[index][partner_id].add(reason)
+        self._crm_duplicate_exclude(results, keys)
+        return self._crm_duplicate_readable(results)
+
+    def _crm_duplicate_matches(self, keys, company):
+        """Yield (reason, [(row index, commercial partner id)]) per criterion."""
+        self.flush_model(
+            [
+                "active",
+                "company_id",
+                "commercial_partner_id",
+                "crm_credit_code",
+                "crm_phone_normalized",
+                "crm_mobile_normalized",
+                "crm_email_normalized",
+                "crm_name_key",
+                "crm_name_pinyin",
+            ]
+        )
+        codes = [(i, key["code"], key["company_id"]) for i, key in enumerate(keys) if key["code"]]
+        if codes:
+            yield "credit_code", self._crm_match_exact(codes, SQL("p.crm_credit_code = q.value"))
+        phones = [(i, phone, key["company_id"]) for i, key in enumerate(keys) for phone in key["phones"]]
+        if phones:
+            yield (
+                "phone",
+                self._crm_match_exact(
+                    phones, SQL("(p.crm_phone_normalized = q.value OR p.crm_mobile_normalized = q.value)")
+                ),
+            )
+        emails = [(i, key["email"], key["company_id"]) for i, key in enumerate(keys) if key["email"]]
+        if emails:
+            yield "email", self._crm_match_exact(emails, SQL("p.crm_email_normalized = q.value"))
+        names = [(i, key["name_key"], key["name_pinyin"], key["company_id"]) for i, key in enumerate(keys)]
+        names = [name for name in names if name[2]]
+        if names:
+            yield "name", self._crm_match_names(names, company)
+
+    def _crm_match_exact(self, rows, condition):
+        indexes, values, companies = zip(*rows, strict=True)
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT q.idx, p.commercial_partner_id
+                  FROM unnest(%(indexes)s::int[], %(values)s::varchar[], %(companies)s::int[])
+                       AS q(idx, value, company_id)
+                  JOIN res_partner p ON %(condition)s
+                 WHERE p.active
+                   AND (p.company_id IS NULL OR p.company_id = q.company_id)
+                """,
+                indexes=list(indexes),
+                values=list(values),
+                companies=list(companies),
+                condition=condition,
+            )
+        )
+
+    def _crm_match_names(self, rows, company):
+        indexes, name_keys, pinyins, companies = zip(*rows, strict=True)
+        threshold = company.crm_duplicate_name_threshold or 0.6
+        # `%` reads the threshold from this setting; SET LOCAL ends with the
+        # transaction. Using the operator (not similarity() > x) lets
+        # PostgreSQL use the GIN indexes.
+        self.env.cr.execute(SQL("SET LOCAL pg_trgm.similarity_threshold = %s", threshold))
+        if self._crm_name_trigram_cjk():
+            match = SQL("(p.crm_name_key %% q.name_key OR p.crm_name_pinyin %% q.pinyin)")
+            score = SQL("GREATEST(similarity(p.crm_name_key, q.name_key), similarity(p.crm_name_pinyin, q.pinyin))")
+        else:
+            match = SQL("p.crm_name_pinyin %% q.pinyin")
+            score = SQL("similarity(p.crm_name_pinyin, q.pinyin)")
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT q.idx, c.id
+                  FROM unnest(%(indexes)s::int[], %(name_keys)s::varchar[], %(pinyins)s::varchar[],
+                              %(companies)s::int[]) AS q(idx, name_key, pinyin, company_id)
+                 CROSS JOIN LATERAL (
+                       SELECT p.id
+                         FROM res_partner p
+                        WHERE %(match)s
+                          AND p.active
+                          AND (p.company_id IS NULL OR p.company_id = q.company_id)
+                     ORDER BY %(score)s DESC, p.id
+                        LIMIT %(limit)s
+                 ) c
+                """,
+                indexes=list(indexes),
+                name_keys=list(name_keys),
+                pinyins=list(pinyins),
+                companies=list(companies),
+                match=match,
+                score=score,
+                limit=NAME_CANDIDATES_LIMIT,
+            )
+        )
+
+    def _crm_duplicate_exclude(self, results, keys):
+        """Drop each row's own record and commercial entity (in place)."""
+        aligned = len(self) == len(results)
+        parent_ids = {key["parent_id"] for key in keys if key["parent_id"]}
+        own = self.browse(parent_ids) | self
+        commercial = {partner.id: partner.commercial_partner_id.id for partner in own.sudo()}
+        for index, (result, key) in enumerate(zip(results, keys, strict=True)):
+            excluded = {self[index].id, commercial[self[index].id]} if aligned else set(self.ids)
+            if key["parent_id"]:
+                excluded.add(commercial[key["parent_id"]])
+            for partner_id in excluded & result.keys():
+                del result[partner_id]
+
+    def _crm_duplicate_readable(self, results):
+        found = set().union(*(result.keys() for result in results))
+        if found and not self.env.su:
+            found = set(self.search([("id", "in", list(found))]).ids)
+        return [
+            {
+                partner_id: [reason for reason in DUPLICATE_REASONS if reason in reasons]
+                for partner_id, reasons in sorted(result.items())
+                if partner_id in found
+            }
+            for result in results
+        ]
