@@ -10,6 +10,7 @@
     "data": [
         "security/crm_core_ext_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_partner_duplicate_security.xml",
         "data/ir_cron_data.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/crm_credit_data.xml",
@@ -24,6 +25,7 @@
         "views/res_partner_views.xml",
         "views/crm_value_views.xml",
         "views/res_partner_value_views.xml",
+        "views/crm_partner_duplicate_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
@@ -35,6 +37,7 @@
             "crm_core_ext/static/tests/tours/*.js",
         ],
     },
+    "external_dependencies": {"python": ["phonenumbers", "pypinyin"]},
     "installable": True,
     "application": False,
 }

@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 
 import phonenumbers
+from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
 from odoo import _, api, fields, models
@@ -104,6 +105,18 @@ _NON_DIGIT_RE = re.compile(r"\D")
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]")
 
 DUPLICATE_REASONS = ("credit_code", "phone", "email", "name")
+# Fields whose change may make a customer a duplicate of another one.
+DUPLICATE_FIELDS = {
+    "name",
+    "phone",
+    "mobile",
+    "email",
+    "crm_credit_code",
+    "country_id",
+    "company_id",
+    "parent_id",
+    "is_company",
+}
 # Most similar names returned per checked customer.
 NAME_CANDIDATES_LIMIT = 20
 
@@ -200,6 +213,15 @@ class ResPartner(models.Model):
         store=True,
         help="Pinyin of the name key, so that 北京华为 and Beijing Huawei are found as similar.",
     )
+    # Shown on the form only: computed live, as the user types.
+    crm_duplicate_ids = fields.Many2many(
+        "res.partner",
+        string="Possible Duplicates",
+        compute="_compute_crm_duplicate_ids",
+        help="Existing customers with the same phone, e-mail or credit code, or a similar name.",
+    )
+    crm_duplicate_count = fields.Integer(string="Possible Duplicates Count", compute="_compute_crm_duplicate_ids")
+    crm_duplicate_info = fields.Html(string="Duplicate Details", compute="_compute_crm_duplicate_ids", sanitize=False)
 
     # ------------------------------------------------------------------
     # Schema: pg_trgm and the indexes the checks rely on
@@ -277,6 +299,258 @@ class ResPartner(models.Model):
             key = crm_name_key(partner.name) if partner.is_company or not partner.parent_id else ""
             partner.crm_name_key = key or False
             partner.crm_name_pinyin = crm_name_pinyin(key) or False
+
+    @api.depends(
+        "name", "phone", "mobile", "email", "crm_credit_code", "country_id", "company_id", "parent_id", "is_company"
+    )
+    @api.depends_context("company", "uid")
+    def _compute_crm_duplicate_ids(self):
+        """Candidates of the records on the screen (a form, also while a new
+        customer is typed in): one batched search for all of them, without the
+        pairs a salesperson marked as not duplicates."""
+        partners = self.filtered(lambda partner: partner.is_company or not partner.parent_id)
+        empty = {"crm_duplicate_ids": False, "crm_duplicate_count": 0, "crm_duplicate_info": False}
+        (self - partners).update(empty)
+        if not partners:
+            return
+        origins = partners.mapped(lambda partner: partner._origin)
+        aligned = len(origins) == len(partners)
+        vals_list = [partner._crm_duplicate_vals() for partner in partners]
+        checker = origins if aligned else self.browse()
+        candidates = checker._crm_duplicate_candidates(vals_list)
+        dismissed = self.env["crm.partner.duplicate"]._dismissed_pairs(origins.ids) if origins else set()
+        labels = dict(self._crm_duplicate_reason_labels())
+        for partner, found in zip(partners, candidates, strict=True):
+            found = {
+                candidate_id: reasons
+                for candidate_id, reasons in found.items()
+                if frozenset((partner._origin.id, candidate_id)) not in dismissed
+            }
+            duplicates = self.browse(list(found))
+            lines = Markup().join(
+                Markup("<li>%s <span class='text-muted'>(%s)</span></li>")
+                % (duplicate.display_name, ", ".join(labels[reason] for reason in found[duplicate.id]))
+                for duplicate in duplicates
+            )
+            partner.update(
+                {
+                    "crm_duplicate_ids": duplicates,
+                    "crm_duplicate_count": len(duplicates),
+                    "crm_duplicate_info": Markup("<ul class='mb-0'>%s</ul>") % lines if duplicates else False,
+                }
+            )
+
+    def _crm_duplicate_vals(self):
+        """Values of ``self`` as ``_crm_duplicate_candidates`` reads them."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "phone": self.phone,
+            "mobile": self.mobile,
+            "email": self.email,
+            "crm_credit_code": self.crm_credit_code,
+            "country_id": self.country_id,
+            "company_id": self.company_id.id,
+            "is_company": self.is_company,
+            "parent_id": self.parent_id._origin.id,
+        }
+
+    @api.model
+    def _crm_duplicate_reason_labels(self):
+        return [
+            ("credit_code", _("credit code")),
+            ("phone", _("phone")),
+            ("email", _("e-mail")),
+            ("name", _("similar name")),
+        ]
+
+    # ------------------------------------------------------------------
+    # CRUD: refuse invalid and duplicate credit codes, record candidates
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "crm_credit_code" in vals:
+                vals["crm_credit_code"] = self._crm_check_credit_code(vals["crm_credit_code"])
+        rows = [
+            (vals.get("crm_credit_code"), self._crm_vals_company_id(vals), vals.get("name") or _("new customer"))
+            for vals in vals_list
+        ]
+        self._crm_check_credit_code_unique(rows)
+        self._crm_check_phone_unique(vals_list)
+        partners = super().create(vals_list)
+        partners._crm_record_duplicates()
+        return partners
+
+    def write(self, vals):
+        if "crm_credit_code" in vals:
+            vals["crm_credit_code"] = self._crm_check_credit_code(vals["crm_credit_code"])
+        if self and ("crm_credit_code" in vals or "company_id" in vals):
+            rows = [
+                (
+                    vals["crm_credit_code"] if "crm_credit_code" in vals else partner.crm_credit_code,
+                    vals["company_id"] if "company_id" in vals else partner.company_id.id,
+                    partner.display_name,
+                )
+                for partner in self
+            ]
+            self._crm_check_credit_code_unique(rows)
+        if self and {"phone", "mobile"} & vals.keys():
+            self._crm_check_phone_unique([{**partner._crm_duplicate_vals(), **vals} for partner in self])
+        result = super().write(vals)
+        if DUPLICATE_FIELDS & vals.keys():
+            self._crm_record_duplicates()
+        return result
+
+    @api.model
+    def _crm_vals_company_id(self, vals):
+        if "company_id" in vals:
+            return vals["company_id"] or False
+        return self.env.context.get("default_company_id") or False
+
+    def _crm_check_credit_code_unique(self, rows):
+        """Refuse a credit code already used in the same company.
+
+        ``rows`` are (code, company id, label) of the records being created
+        (``self`` empty) or of ``self`` after the write. Two partners conflict when they
+        have the same code and the same company, or when one of them is shared
+        (no company). Archived partners count: reactivate them instead. One
+        query for all rows, as superuser: the refusal must not depend on what
+        the user may read. A unique index backs this check against two
+        transactions saving the same code at once.
+        """
+        wanted = [(index, code, company_id) for index, (code, company_id, _label) in enumerate(rows) if code]
+        if not wanted:
+            return
+        seen = {}
+        for index, code, company_id in wanted:
+            for other_index, other_company in seen.get(code, []):
+                if not company_id or not other_company or company_id == other_company:
+                    raise ValidationError(
+                        _(
+                            "The unified social credit code %(code)s is given to two customers at once "
+                            "(%(first)s and %(second)s): a code identifies one customer.",
+                            code=code,
+                            first=rows[other_index][2],
+                            second=rows[index][2],
+                        )
+                    )
+            seen.setdefault(code, []).append((index, company_id))
+        self.flush_model(["crm_credit_code", "company_id"])
+        indexes, codes, companies = zip(*wanted, strict=True)
+        found = self.env.execute_query(
+            SQL(
+                """
+                SELECT q.idx, p.id
+                  FROM unnest(%(indexes)s::int[], %(codes)s::varchar[], %(companies)s::int[])
+                       AS q(idx, code, company_id)
+                  JOIN res_partner p ON p.crm_credit_code = q.code
+                 WHERE (q.company_id IS NULL OR p.company_id IS NULL OR p.company_id = q.company_id)
+                   AND p.id != ALL(%(own)s::int[])
+              ORDER BY q.idx, p.id
+                 LIMIT 1
+                """,
+                indexes=list(indexes),
+                codes=list(codes),
+                companies=[company_id or None for company_id in companies],
+                own=self.ids,
+            )
+        )
+        if found:
+            index, partner_id = found[0]
+            existing = self.sudo().with_context(active_test=False).browse(partner_id)
+            raise ValidationError(
+                _(
+                    "The unified social credit code %(code)s of %(record)s is already used by the customer "
+                    "%(existing)s (ID %(existing_id)s%(archived)s). Open that customer instead of creating a "
+                    "duplicate, or merge the two.",
+                    code=rows[index][0],
+                    record=rows[index][2],
+                    existing=existing.display_name,
+                    existing_id=existing.id,
+                    archived=_(", archived") if not existing.active else "",
+                )
+            )
+
+    def _crm_check_phone_unique(self, vals_list):
+        """With the company option "Block Duplicate Phones", refuse a phone or
+        mobile already used by another customer (one batched search)."""
+        companies = self.env["res.company"].browse(
+            {vals.get("company_id") or self.env.company.id for vals in vals_list}
+        )
+        if not any(companies.mapped("crm_duplicate_block_phone")):
+            return
+        phone_vals = [
+            {key: vals.get(key) for key in ("phone", "mobile", "country_id", "parent_id", "is_company", "company_id")}
+            for vals in vals_list
+        ]
+        candidates = self.sudo()._crm_duplicate_candidates(phone_vals)
+        for index, (vals, found) in enumerate(zip(vals_list, candidates, strict=True)):
+            company = self.env["res.company"].browse(vals.get("company_id") or self.env.company.id)
+            duplicates = [partner_id for partner_id, reasons in found.items() if "phone" in reasons]
+            if company.crm_duplicate_block_phone and duplicates:
+                raise ValidationError(
+                    _(
+                        "The phone number of %(record)s is already used by the customer %(existing)s; "
+                        "%(company)s does not allow two customers with the same phone.",
+                        record=self[index].display_name if self else vals.get("name") or _("new customer"),
+                        existing=self.sudo().browse(duplicates[0]).display_name,
+                        company=company.display_name,
+                    )
+                )
+
+    def _crm_record_duplicates(self):
+        """Put the possible duplicates of the commercial partners ``self`` in
+        the review list (Customer Management > Possible Duplicates)."""
+        partners = self.filtered(lambda partner: partner.active and (partner.is_company or not partner.parent_id))
+        if not partners:
+            return
+        vals_list = [partner._crm_duplicate_vals() for partner in partners]
+        candidates = partners.sudo()._crm_duplicate_candidates(vals_list)
+        self.env["crm.partner.duplicate"]._upsert_pairs(
+            [
+                (partner.id, candidate_id, vals["company_id"] or self.env.company.id, reasons)
+                for partner, vals, found in zip(partners, vals_list, candidates, strict=True)
+                for candidate_id, reasons in found.items()
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_crm_view_duplicates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("base.action_partner_form")
+        action.update(
+            {
+                "name": _("Possible Duplicates of %s", self.display_name),
+                "domain": [("id", "in", self.crm_duplicate_ids.ids)],
+                "view_mode": "list,form",
+                "views": [(False, "list"), (False, "form")],
+                "context": {"create": False},
+            }
+        )
+        return action
+
+    def action_crm_merge_duplicates(self):
+        """Open the host's merge wizard with this customer and its candidates
+        (the oldest record is proposed as the one to keep)."""
+        self.ensure_one()
+        return self._crm_merge_action(self | self.crm_duplicate_ids)
+
+    @api.model
+    def _crm_merge_action(self, partners):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Merge Customers"),
+            "res_model": "base.partner.merge.automatic.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": partners.ids, "active_id": partners[:1].id},
+        }
 
     # ------------------------------------------------------------------
     # Normalisation API (used by the import wizard too)

@@ -3,3 +3,4 @@ from . import test_credit
 from . import test_credit_concurrency
 from . import test_lifecycle
 from . import test_credit_tour
+from . import test_duplicate
