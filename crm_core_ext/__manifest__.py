@@ -11,6 +11,7 @@
         "security/crm_core_ext_security.xml",
         "security/ir.model.access.csv",
         "security/crm_partner_duplicate_security.xml",
+        "security/crm_partner_import_security.xml",
         "data/ir_cron_data.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/crm_credit_data.xml",
@@ -26,6 +27,7 @@
         "views/crm_value_views.xml",
         "views/res_partner_value_views.xml",
         "views/crm_partner_duplicate_views.xml",
+        "wizard/crm_partner_import_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",

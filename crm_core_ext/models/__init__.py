@@ -19,5 +19,6 @@ from . import crm_lead
 from . import sale_order_lifecycle
 from . import res_company_duplicate
 from . import res_partner_duplicate
+from . import res_partner_import
 from . import crm_partner_duplicate
 from . import res_config_settings_duplicate
