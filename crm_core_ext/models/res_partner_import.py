@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # 客户来源: where the customer came from (trade fair, website, referral...),
     # filled by the customer import and editable on the customer form.

@@ -210,9 +210,7 @@ class CrmPartnerImport(models.TransientModel):
         domain=lambda self: [("id", "in", self.env.companies.ids)],
         help="Company the customers are imported into.",
     )
-    file = fields.Binary(
-        string="File", attachment=False, help="Excel workbook (.xls or .xlsx) in the template's shape."
-    )
+    file = fields.Binary(attachment=False, help="Excel workbook (.xls or .xlsx) in the template's shape.")
     filename = fields.Char(string="File Name")
     import_mode = fields.Selection(
         [("create", "Create new customers only"), ("update", "Update existing customers with the same credit code")],
