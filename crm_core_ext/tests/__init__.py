@@ -6,3 +6,4 @@ from . import test_credit_tour
 from . import test_partner_import
 from . import test_partner_import_tour
 from . import test_duplicate
+from . import test_duplicate_tour

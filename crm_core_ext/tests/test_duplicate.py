@@ -233,6 +233,7 @@ class TestDuplicate(TransactionCase):
                 {"name": "北京 华为技术"},
                 {"name": "北京华为"},
                 {"name": "Beijing Huawei Co., Ltd."},
+                {"name": "北京华威有限公司"},  # a homophone typed with a pinyin input method
                 {"name": "张三", "mobile": "+86 10 6255-1234"},
                 {"name": "李四", "phone": "13911112222"},  # the mobile of a contact of Huawei
                 {"name": "王五", "email": "SALES@huawei.EXAMPLE"},
@@ -246,6 +247,7 @@ class TestDuplicate(TransactionCase):
         self.assertEqual(
             results,
             [
+                {huawei: ["name"]},
                 {huawei: ["name"]},
                 {huawei: ["name"]},
                 {huawei: ["name"]},
