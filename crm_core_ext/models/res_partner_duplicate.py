@@ -389,7 +389,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if "crm_credit_code" in vals:
-            vals["crm_credit_code"] = self._crm_check_credit_code(vals["crm_credit_code"])
+            vals = dict(vals, crm_credit_code=self._crm_check_credit_code(vals["crm_credit_code"]))
         if self and ("crm_credit_code" in vals or "company_id" in vals):
             rows = [
                 (
