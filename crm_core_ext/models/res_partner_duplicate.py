@@ -234,7 +234,7 @@ class ResPartner(models.Model):
         return super()._auto_init()
 
     def init(self):
-        super().init()
+        res = super().init()
         cr = self.env.cr
         # Per-company uniqueness of the credit code, also the index of code
         # lookups (leading column). Shared partners (no company) conflict with
@@ -260,6 +260,7 @@ class ResPartner(models.Model):
                  WHERE crm_name_key IS NOT NULL
                 """
             )
+        return res
 
     @api.model
     def _crm_ensure_pg_trgm(self):
