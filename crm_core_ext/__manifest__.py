@@ -11,6 +11,8 @@
         "security/crm_core_ext_security.xml",
         "security/ir.model.access.csv",
         "security/crm_customer_assignment_security.xml",
+        "security/crm_partner_duplicate_security.xml",
+        "security/crm_partner_import_security.xml",
         "data/ir_cron_data.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/crm_credit_data.xml",
@@ -42,6 +44,8 @@
         "wizard/crm_customer_transfer_wizard_views.xml",
         "wizard/crm_customer_release_wizard_views.xml",
         "views/crm_customer_assignment_views.xml",
+        "views/crm_partner_duplicate_views.xml",
+        "wizard/crm_partner_import_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
@@ -56,6 +60,7 @@
             "crm_core_ext/static/tests/tours/*.js",
         ],
     },
+    "external_dependencies": {"python": ["phonenumbers", "pypinyin"]},
     "installable": True,
     "application": False,
 }

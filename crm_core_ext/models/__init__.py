@@ -36,3 +36,8 @@ from . import res_company_pool
 from . import res_config_settings_pool
 from . import crm_customer_assignment
 from . import res_partner_assignment
+from . import res_company_duplicate
+from . import res_partner_duplicate
+from . import res_partner_import
+from . import crm_partner_duplicate
+from . import res_config_settings_duplicate

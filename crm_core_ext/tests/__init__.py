@@ -13,3 +13,7 @@ from . import test_pool
 from . import test_own_customers
 from . import test_pool_concurrency
 from . import test_pool_tour
+from . import test_partner_import
+from . import test_partner_import_tour
+from . import test_duplicate
+from . import test_duplicate_tour
