@@ -24,11 +24,16 @@
         "views/res_partner_views.xml",
         "views/crm_value_views.xml",
         "views/res_partner_value_views.xml",
+        "security/crm_sales_target_security.xml",
+        "report/crm_sales_target_report_views.xml",
+        "wizard/crm_sales_target_split_views.xml",
+        "views/crm_sales_target_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
         "demo/crm_value_demo.xml",
         "demo/crm_lifecycle_demo.xml",
+        "demo/crm_sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

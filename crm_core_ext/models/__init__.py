@@ -17,3 +17,5 @@ from . import crm_lifecycle_history
 from . import res_partner_lifecycle
 from . import crm_lead
 from . import sale_order_lifecycle
+from . import crm_sales_target
+from . import crm_sales_target_line

@@ -1,1 +1,2 @@
 from . import crm_credit_exposure_report
+from . import crm_sales_target_report
