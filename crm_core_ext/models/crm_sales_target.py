@@ -204,6 +204,7 @@ class CrmSalesTarget(models.Model):
 
     @api.constrains("state", "date_from", "date_to", "company_id")
     def _check_lines_against_plan(self):
+        self.line_ids._check_company()
         self.line_ids._check_dates()
         self.line_ids._check_overlaps()
 

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 _DIMENSIONS = ("team_id", "user_id", "categ_id", "partner_id")
+# bit i of a pattern: _PATTERN_DIMENSIONS[i] is set on the target line
+_PATTERN_DIMENSIONS = ("team_id", "user_id", "partner_id", "categ_id")
 
 
 class CrmSalesTargetLine(models.Model):
@@ -118,7 +120,7 @@ class CrmSalesTargetLine(models.Model):
         "target_id.achievement_basis",
     )
     def _compute_actuals(self):
-        totals = self._get_actuals([line._origin.id for line in self if line._origin.id])
+        totals = self.browse([line._origin.id for line in self if line._origin.id])._get_actuals()
         empty = dict.fromkeys(("ordered", "ordered_qty", "invoiced", "invoiced_qty", "forecast"), 0.0)
         for line in self:
             values = totals.get(line._origin.id, empty)
@@ -134,10 +136,15 @@ class CrmSalesTargetLine(models.Model):
             line.achievement = 100.0 * amount / line.target_amount if line.target_amount else 0.0
             line.achievement_qty = 100.0 * qty / line.target_qty if line.target_qty else 0.0
 
-    def _get_actuals(self, line_ids):
-        """Actuals of the given lines in one query: {line id: {'ordered',
+    def _pattern(self):
+        """Which dimensions are set on the line, as bits (see _facts_sql)."""
+        self.ensure_one()
+        return sum(1 << bit for bit, fname in enumerate(_PATTERN_DIMENSIONS) if self[fname])
+
+    def _get_actuals(self):
+        """Actuals of the lines in one query: {line id: {'ordered',
         'ordered_qty', 'invoiced', 'invoiced_qty', 'forecast'}}."""
-        if not line_ids:
+        if not self:
             return {}
         self.env.flush_all()
         self.env.cr.execute(
@@ -152,95 +159,215 @@ class CrmSalesTargetLine(models.Model):
                   FROM (%s) f
               GROUP BY f.line_id
                 """,
-                self._facts_sql(line_ids),
+                self._facts_sql(self.ids, patterns={line._pattern() for line in self}, aggregate=True),
             )
         )
         keys = ("ordered", "ordered_qty", "invoiced", "invoiced_qty", "forecast")
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
     @api.model
-    def _facts_sql(self, line_ids=None):
+    def _facts_sql(self, line_ids=None, patterns=None, aggregate=False):
         """SQL of the facts that count for target lines: one row per (target
         line, order line | invoice line | opportunity) with the columns
         line_id, kind ('order', 'invoice', 'forecast'), res_id (id of the
         order line, invoice line or opportunity), order_id, move_id, lead_id,
         product_id, date, amount (company currency) and qty (product unit).
         ``line_ids``: restrict to these lines (all lines when None). Shared by
-        the per-line actuals and the analysis report, so that both agree."""
+        the per-line actuals and the analysis report, so that both agree.
+
+        Shape, for any number of lines and documents: the facts of the
+        lines' companies and overall period are read once (``fo``, ``fi``,
+        ``fl``; ``*_anc`` repeat each fact once per ancestor of its product
+        category); then one branch per pattern of dimensions set on a line
+        (team, salesperson, customer, category: 16 patterns) joins the lines
+        of that pattern to the facts on equality of exactly those dimensions,
+        so that the database can hash-join instead of comparing every line
+        with every fact.
+
+        ``patterns``: the patterns (bit 1 team, 2 salesperson, 4 customer, 8
+        category) to compute, all when None. ``aggregate``: add the facts up by
+        the pattern's dimensions and day before joining them to the lines
+        (document columns are then empty): the cheap way to the sums per
+        line."""
         line_filter = SQL("WHERE l.id = ANY(%s)", list(line_ids)) if line_ids is not None else SQL()
+        product_joins = SQL(
+            """
+         LEFT JOIN product_product pp ON pp.id = x.product_id
+         LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN product_category pc ON pc.id = pt.categ_id
+         LEFT JOIN uom_uom lu ON lu.id = x.uom_id
+         LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+            """
+        )
+        facts = {
+            "fo": SQL(
+                """
+                SELECT x.company_id, x.date, x.team_id, x.user_id, x.partner_id, pc.parent_path AS categ_path,
+                       x.res_id, x.order_id, NULL::integer AS move_id, NULL::integer AS lead_id, x.product_id,
+                       x.subtotal / COALESCE(NULLIF(x.currency_rate, 0), 1) AS amount,
+                       x.quantity / COALESCE(NULLIF(lu.factor, 0), 1) * COALESCE(pu.factor, 1) AS qty
+                  FROM (
+                    SELECT o.company_id, ((o.date_order AT TIME ZONE 'UTC') AT TIME ZONE b.tz)::date AS date,
+                           o.team_id, o.user_id, op.commercial_partner_id AS partner_id, sol.id AS res_id,
+                           o.id AS order_id, sol.product_id, sol.product_uom AS uom_id,
+                           sol.price_subtotal AS subtotal, o.currency_rate, sol.product_uom_qty AS quantity
+                      FROM bounds b
+                      JOIN sale_order o ON o.company_id = b.company_id AND o.state = 'sale'
+                                       AND o.date_order >= b.dt_from AND o.date_order < b.dt_to
+                      JOIN res_partner op ON op.id = o.partner_id
+                      JOIN sale_order_line sol ON sol.order_id = o.id
+                     WHERE sol.display_type IS NULL AND sol.is_downpayment IS NOT TRUE
+                  ) x
+                %(product_joins)s
+                """,
+                product_joins=product_joins,
+            ),
+            "fi": SQL(
+                """
+                SELECT x.company_id, x.date, x.team_id, x.user_id, x.partner_id, pc.parent_path AS categ_path,
+                       x.res_id, NULL::integer AS order_id, x.move_id, NULL::integer AS lead_id, x.product_id,
+                       x.amount,
+                       x.sign * x.quantity / COALESCE(NULLIF(lu.factor, 0), 1) * COALESCE(pu.factor, 1) AS qty
+                  FROM (
+                    SELECT m.company_id, m.invoice_date AS date, m.team_id, m.invoice_user_id AS user_id,
+                           m.commercial_partner_id AS partner_id, aml.id AS res_id, m.id AS move_id,
+                           aml.product_id, aml.product_uom_id AS uom_id, -aml.balance AS amount, aml.quantity,
+                           CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign
+                      FROM bounds b
+                      JOIN account_move m ON m.company_id = b.company_id AND m.state = 'posted'
+                                         AND m.move_type IN ('out_invoice', 'out_refund')
+                                         AND m.invoice_date BETWEEN b.date_from AND b.date_to
+                      JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'product'
+                  ) x
+                %(product_joins)s
+                """,
+                product_joins=product_joins,
+            ),
+            "fl": SQL(
+                """
+                SELECT ld.company_id, ld.date_deadline AS date, ld.team_id, ld.user_id,
+                       lp.commercial_partner_id AS partner_id, ld.id AS res_id, NULL::integer AS order_id,
+                       NULL::integer AS move_id, ld.id AS lead_id, NULL::integer AS product_id,
+                       COALESCE(ld.expected_revenue, 0) * COALESCE(ld.probability, 0) / 100.0 AS amount,
+                       0.0 AS qty
+                  FROM bounds b
+                  JOIN crm_lead ld ON ld.company_id = b.company_id AND ld.type = 'opportunity' AND ld.active
+                                  AND ld.date_deadline BETWEEN b.date_from AND b.date_to
+             LEFT JOIN crm_stage st ON st.id = ld.stage_id
+             LEFT JOIN res_partner lp ON lp.id = ld.partner_id
+                 WHERE st.is_won IS NOT TRUE
+                """
+            ),
+        }
+        if aggregate:
+            # only the sums per line are wanted: one row per day and combination of dimensions
+            for name, body in facts.items():
+                facts[name] = SQL(
+                    """
+                SELECT company_id, date, team_id, user_id, partner_id, %s AS categ_path,
+                       SUM(amount) AS amount, SUM(qty) AS qty
+                  FROM (%s) y
+              GROUP BY 1, 2, 3, 4, 5, 6
+                    """,
+                    SQL("categ_path") if name != "fl" else SQL("NULL::varchar"),
+                    body,
+                )
+        branches = []
+        for kind, source, with_categories in (
+            ("order", "fo", True),
+            ("invoice", "fi", True),
+            ("forecast", "fl", False),
+        ):
+            for mask in range(16 if with_categories else 8):
+                if patterns is not None and mask not in patterns:
+                    continue
+                dims = [fname for bit, fname in enumerate(_PATTERN_DIMENSIONS) if mask & (1 << bit)]
+                keys = [SQL.identifier("anc_id" if fname == "categ_id" else fname) for fname in dims]
+                on = [SQL("f.company_id = tl.company_id"), SQL("f.date BETWEEN tl.date_from AND tl.date_to")]
+                on += [SQL("f.%s = tl.%s", key, SQL.identifier(fname)) for key, fname in zip(keys, dims, strict=True)]
+                pattern = [
+                    SQL("tl.%s IS NOT NULL", SQL.identifier(fname))
+                    if fname in dims
+                    else SQL("tl.%s IS NULL", SQL.identifier(fname))
+                    for fname in _PATTERN_DIMENSIONS
+                ]
+                table = SQL.identifier(f"{source}_anc" if mask & 8 else source)
+                if aggregate:
+                    # only the sums per line are wanted: add the facts up by
+                    # the dimensions of the pattern and the day before joining
+                    group = SQL(", ").join([SQL("company_id"), SQL("date"), *keys])
+                    table = SQL(
+                        "(SELECT %s, SUM(amount) AS amount, SUM(qty) AS qty FROM %s GROUP BY %s)", group, table, group
+                    )
+                    columns = SQL(
+                        "NULL::integer, NULL::integer, NULL::integer, NULL::integer, NULL::integer, NULL::date"
+                    )
+                else:
+                    columns = SQL("f.res_id, f.order_id, f.move_id, f.lead_id, f.product_id, f.date")
+                branches.append(
+                    SQL(
+                        """
+            SELECT tl.line_id, %(kind)s::varchar AS kind, %(columns)s, f.amount, f.qty
+              FROM tl JOIN %(table)s f ON %(on)s
+             WHERE %(pattern)s""",
+                        kind=kind,
+                        columns=columns,
+                        table=table,
+                        on=SQL(" AND ").join(on),
+                        pattern=SQL(" AND ").join(pattern),
+                    )
+                )
+        if not branches:
+            branches.append(
+                SQL(
+                    "SELECT NULL::integer, NULL::varchar, NULL::integer, NULL::integer, NULL::integer, NULL::integer, "
+                    "NULL::integer, NULL::date, NULL::numeric, NULL::numeric WHERE FALSE"
+                )
+            )
         return SQL(
             """
-            WITH tl AS (
+            WITH tl AS MATERIALIZED (
                 SELECT l.id AS line_id, t.company_id, l.team_id, l.user_id, l.categ_id, l.partner_id,
-                       c.parent_path AS categ_path, z.date_from, z.date_to,
+                       z.date_from, z.date_to, z.tz,
                        (z.date_from::timestamp AT TIME ZONE z.tz) AT TIME ZONE 'UTC' AS dt_from,
-                       ((z.date_to + 1)::timestamp AT TIME ZONE z.tz) AT TIME ZONE 'UTC' AS dt_to,
-                       z.tz
+                       ((z.date_to + 1)::timestamp AT TIME ZONE z.tz) AT TIME ZONE 'UTC' AS dt_to
                   FROM crm_sales_target_line l
                   JOIN crm_sales_target t ON t.id = l.target_id
                   JOIN res_company co ON co.id = t.company_id
                   JOIN res_partner cp ON cp.id = co.partner_id
-             LEFT JOIN product_category c ON c.id = l.categ_id
                  CROSS JOIN LATERAL (
                     SELECT COALESCE(l.date_from, t.date_from) AS date_from,
                            COALESCE(l.date_to, t.date_to) AS date_to,
                            COALESCE(NULLIF(cp.tz, ''), 'UTC') AS tz
                  ) z
                 %(line_filter)s
+            ), bounds AS MATERIALIZED (
+                SELECT company_id, tz, MIN(date_from) AS date_from, MAX(date_to) AS date_to,
+                       MIN(dt_from) AS dt_from, MAX(dt_to) AS dt_to
+                  FROM tl
+              GROUP BY company_id, tz
+            ), fo AS MATERIALIZED (
+                %(fo)s
+            ), fi AS MATERIALIZED (
+                %(fi)s
+            ), fl AS MATERIALIZED (
+                %(fl)s
+            ), fo_anc AS MATERIALIZED (
+                SELECT f.*, a.anc_id
+                  FROM fo f
+                 CROSS JOIN LATERAL unnest(string_to_array(rtrim(f.categ_path, '/'), '/')::integer[]) a(anc_id)
+            ), fi_anc AS MATERIALIZED (
+                SELECT f.*, a.anc_id
+                  FROM fi f
+                 CROSS JOIN LATERAL unnest(string_to_array(rtrim(f.categ_path, '/'), '/')::integer[]) a(anc_id)
             )
-            SELECT tl.line_id, 'order' AS kind, sol.id AS res_id, o.id AS order_id,
-                   NULL::integer AS move_id, NULL::integer AS lead_id, sol.product_id,
-                   ((o.date_order AT TIME ZONE 'UTC') AT TIME ZONE tl.tz)::date AS date,
-                   sol.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount,
-                   sol.product_uom_qty / COALESCE(NULLIF(lu.factor, 0), 1) * COALESCE(pu.factor, 1) AS qty
-              FROM tl
-              JOIN sale_order o ON o.company_id = tl.company_id AND o.state = 'sale'
-                               AND o.date_order >= tl.dt_from AND o.date_order < tl.dt_to
-                               AND (tl.team_id IS NULL OR o.team_id = tl.team_id)
-                               AND (tl.user_id IS NULL OR o.user_id = tl.user_id)
-              JOIN res_partner op ON op.id = o.partner_id
-              JOIN sale_order_line sol ON sol.order_id = o.id
-         LEFT JOIN product_product pp ON pp.id = sol.product_id
-         LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN product_category pc ON pc.id = pt.categ_id
-         LEFT JOIN uom_uom lu ON lu.id = sol.product_uom
-         LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
-             WHERE sol.display_type IS NULL AND sol.is_downpayment IS NOT TRUE
-               AND (tl.partner_id IS NULL OR op.commercial_partner_id = tl.partner_id)
-               AND (tl.categ_id IS NULL OR starts_with(pc.parent_path, tl.categ_path))
-         UNION ALL
-            SELECT tl.line_id, 'invoice', aml.id, NULL, m.id, NULL, aml.product_id, m.invoice_date,
-                   -aml.balance,
-                   CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END
-                       * aml.quantity / COALESCE(NULLIF(lu.factor, 0), 1) * COALESCE(pu.factor, 1)
-              FROM tl
-              JOIN account_move m ON m.company_id = tl.company_id AND m.state = 'posted'
-                                 AND m.move_type IN ('out_invoice', 'out_refund')
-                                 AND m.invoice_date BETWEEN tl.date_from AND tl.date_to
-                                 AND (tl.team_id IS NULL OR m.team_id = tl.team_id)
-                                 AND (tl.user_id IS NULL OR m.invoice_user_id = tl.user_id)
-                                 AND (tl.partner_id IS NULL OR m.commercial_partner_id = tl.partner_id)
-              JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'product'
-         LEFT JOIN product_product pp ON pp.id = aml.product_id
-         LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN product_category pc ON pc.id = pt.categ_id
-         LEFT JOIN uom_uom lu ON lu.id = aml.product_uom_id
-         LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
-             WHERE tl.categ_id IS NULL OR starts_with(pc.parent_path, tl.categ_path)
-         UNION ALL
-            SELECT tl.line_id, 'forecast', ld.id, NULL, NULL, ld.id, NULL, ld.date_deadline,
-                   COALESCE(ld.expected_revenue, 0) * COALESCE(ld.probability, 0) / 100.0, 0
-              FROM tl
-              JOIN crm_lead ld ON ld.company_id = tl.company_id AND ld.type = 'opportunity' AND ld.active
-                              AND ld.date_deadline BETWEEN tl.date_from AND tl.date_to
-                              AND (tl.team_id IS NULL OR ld.team_id = tl.team_id)
-                              AND (tl.user_id IS NULL OR ld.user_id = tl.user_id)
-         LEFT JOIN crm_stage st ON st.id = ld.stage_id
-         LEFT JOIN res_partner lp ON lp.id = ld.partner_id
-             WHERE tl.categ_id IS NULL AND st.is_won IS NOT TRUE
-               AND (tl.partner_id IS NULL OR lp.commercial_partner_id = tl.partner_id)
+            %(branches)s
             """,
             line_filter=line_filter,
+            fo=facts["fo"],
+            fi=facts["fi"],
+            fl=facts["fl"],
+            branches=SQL(" UNION ALL ").join(branches),
         )
 
     # ------------------------------------------------------------------

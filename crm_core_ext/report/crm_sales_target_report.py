@@ -37,7 +37,7 @@ class CrmSalesTargetReport(models.Model):
     _rec_name = "line_id"
 
     kind = fields.Selection(
-        [("target", "Target"), ("order", "Ordered"), ("invoice", "Invoiced"), ("forecast", "Forecast")],
+        [("target", "Planned"), ("order", "Ordered"), ("invoice", "Invoiced"), ("forecast", "Forecast")],
         string="Type",
         readonly=True,
     )
