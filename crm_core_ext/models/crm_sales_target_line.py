@@ -67,7 +67,7 @@ class CrmSalesTargetLine(models.Model):
     )
     date_from = fields.Date(string="From", help="Leave empty to use the plan's period.")
     date_to = fields.Date(string="To", help="Leave empty to use the plan's period.")
-    target_amount = fields.Monetary(string="Target Amount")
+    target_amount = fields.Monetary()
     target_qty = fields.Float(string="Target Quantity", digits="Product Unit of Measure")
 
     # Actuals: not stored, computed for all lines at once (see _compute_actuals)

@@ -435,9 +435,8 @@ class TestSalesTarget(AccountTestInvoicingCommon):
             lines.mapped("display_name")  # fetch the lines themselves outside the count
             # actuals (1), plans (1) for the basis, their company and currency (2) for rounding
             with self.assertQueryCount(4) if count else contextlib.nullcontext():
-                for line in lines:
-                    for fname in fields_:
-                        line[fname]
+                values = [line[fname] for line in lines for fname in fields_]
+            self.assertEqual(len(values), len(lines) * len(fields_))
 
         small, big = self.plan.line_ids, self.plan.line_ids | extra.line_ids
         self.assertEqual((len(small), len(big)), (8, 39))
