@@ -46,6 +46,10 @@
         "views/crm_customer_assignment_views.xml",
         "views/crm_partner_duplicate_views.xml",
         "wizard/crm_partner_import_views.xml",
+        "security/crm_sales_target_security.xml",
+        "report/crm_sales_target_report_views.xml",
+        "wizard/crm_sales_target_split_views.xml",
+        "views/crm_sales_target_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",
@@ -54,6 +58,7 @@
         "demo/crm_competitor_demo.xml",
         "demo/crm_care_demo.xml",
         "demo/crm_pool_demo.xml",
+        "demo/crm_sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

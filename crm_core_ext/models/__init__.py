@@ -41,3 +41,5 @@ from . import res_partner_duplicate
 from . import res_partner_import
 from . import crm_partner_duplicate
 from . import res_config_settings_duplicate
+from . import crm_sales_target
+from . import crm_sales_target_line

@@ -17,3 +17,5 @@ from . import test_partner_import
 from . import test_partner_import_tour
 from . import test_duplicate
 from . import test_duplicate_tour
+from . import test_sales_target
+from . import test_sales_target_tour

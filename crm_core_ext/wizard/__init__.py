@@ -6,3 +6,4 @@ from . import crm_customer_transfer_wizard
 from . import crm_customer_release_wizard
 from . import crm_partner_import
 from . import base_partner_merge_automatic_wizard
+from . import crm_sales_target_split

@@ -1,0 +1,144 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class CrmSalesTargetReport(models.Model):
+    """Sales plans against actuals (销售计划完成情况).
+
+    One row per target line (kind 'target', carrying the target amount and
+    quantity and the line's achievement) and one row per fact that counts for
+    a line (kind 'order', 'invoice' or 'forecast': a confirmed order line, a
+    posted invoice line, an open opportunity; see
+    ``crm.sales.target.line._facts_sql``). Every row carries the dimensions of
+    its target line (plan, team, salesperson, category, customer), so that a
+    pivot grouped by any of them compares the target with what counts for it;
+    the date is the line's first day on target rows and the document's date on
+    the other rows.
+
+    Aggregation:
+
+    * amounts and quantities are sums; ``amount`` and ``qty`` hold the row's
+      own value whatever its kind, for a graph of target vs actual grouped by
+      kind;
+    * achievement (%) is only on target rows and is *averaged*: in a cell it
+      is the mean of the achievements of the target lines in the cell, not
+      the ratio of the summed actual to the summed target (pivot views cannot
+      divide sums). On one line it is exact;
+    * an order that matches several lines (a team line and a salesperson line
+      of that team) counts once for each: totals across lines of different
+      levels add such orders up more than once. Group by target line, or
+      filter one level, to compare like with like.
+    """
+
+    _name = "crm.sales.target.report"
+    _description = "Sales Targets Analysis"
+    _auto = False
+    _order = "date desc, id"
+    _rec_name = "line_id"
+
+    kind = fields.Selection(
+        [("target", "Planned"), ("order", "Ordered"), ("invoice", "Invoiced"), ("forecast", "Forecast")],
+        string="Type",
+        readonly=True,
+    )
+    target_id = fields.Many2one("crm.sales.target", string="Plan", readonly=True)
+    line_id = fields.Many2one("crm.sales.target.line", string="Target Line", readonly=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed"), ("closed", "Closed")], string="Plan Status", readonly=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
+    amount = fields.Monetary(readonly=True, help="The row's amount: target, ordered, invoiced or forecast.")
+    qty = fields.Float(string="Quantity", readonly=True, digits="Product Unit of Measure")
+    target_amount = fields.Monetary(readonly=True)
+    ordered_amount = fields.Monetary(string="Ordered", readonly=True)
+    invoiced_amount = fields.Monetary(string="Invoiced", readonly=True)
+    forecast_amount = fields.Monetary(string="Forecast", readonly=True)
+    target_qty = fields.Float(string="Target Quantity", readonly=True, digits="Product Unit of Measure")
+    ordered_qty = fields.Float(string="Ordered Quantity", readonly=True, digits="Product Unit of Measure")
+    invoiced_qty = fields.Float(string="Invoiced Quantity", readonly=True, digits="Product Unit of Measure")
+    achievement = fields.Float(
+        string="Achievement (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Per target line: ordered or invoiced amount (the plan's basis) / target amount. "
+        "Grouped: the average over the target lines of the group.",
+    )
+    achievement_qty = fields.Float(
+        string="Quantity Achievement (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Per target line: ordered or invoiced quantity / target quantity. "
+        "Grouped: the average over the target lines of the group.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %(table)s AS (
+            WITH facts AS (
+                %(facts)s
+            ), totals AS (
+                SELECT f.line_id,
+                       SUM(f.amount) FILTER (WHERE f.kind = 'order') AS ordered,
+                       SUM(f.qty) FILTER (WHERE f.kind = 'order') AS ordered_qty,
+                       SUM(f.amount) FILTER (WHERE f.kind = 'invoice') AS invoiced,
+                       SUM(f.qty) FILTER (WHERE f.kind = 'invoice') AS invoiced_qty
+                  FROM facts f
+              GROUP BY f.line_id
+            ), rows AS (
+                SELECT 'target' AS kind, l.id AS line_id, l.id AS res_id,
+                       NULL::integer AS order_id, NULL::integer AS move_id, NULL::integer AS lead_id,
+                       NULL::integer AS product_id, COALESCE(l.date_from, t.date_from) AS date,
+                       COALESCE(l.target_amount, 0) AS amount, COALESCE(l.target_qty, 0) AS qty,
+                       CASE WHEN l.target_amount > 0 THEN
+                           100.0 * COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN tt.invoiced
+                                                 ELSE tt.ordered END, 0) / l.target_amount
+                       END AS achievement,
+                       CASE WHEN l.target_qty > 0 THEN
+                           100.0 * COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN tt.invoiced_qty
+                                                 ELSE tt.ordered_qty END, 0) / l.target_qty
+                       END AS achievement_qty
+                  FROM crm_sales_target_line l
+                  JOIN crm_sales_target t ON t.id = l.target_id
+             LEFT JOIN totals tt ON tt.line_id = l.id
+             UNION ALL
+                SELECT f.kind, f.line_id, f.res_id, f.order_id, f.move_id, f.lead_id, f.product_id, f.date,
+                       f.amount, f.qty, NULL, NULL
+                  FROM facts f
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY r.line_id, r.kind, r.res_id) AS id,
+                   r.kind, r.line_id, l.target_id, t.state, t.company_id, r.date,
+                   l.team_id, l.user_id, l.categ_id, l.partner_id,
+                   r.product_id, r.order_id, r.move_id, r.lead_id,
+                   r.amount, r.qty,
+                   CASE WHEN r.kind = 'target' THEN r.amount ELSE 0 END AS target_amount,
+                   CASE WHEN r.kind = 'order' THEN r.amount ELSE 0 END AS ordered_amount,
+                   CASE WHEN r.kind = 'invoice' THEN r.amount ELSE 0 END AS invoiced_amount,
+                   CASE WHEN r.kind = 'forecast' THEN r.amount ELSE 0 END AS forecast_amount,
+                   CASE WHEN r.kind = 'target' THEN r.qty ELSE 0 END AS target_qty,
+                   CASE WHEN r.kind = 'order' THEN r.qty ELSE 0 END AS ordered_qty,
+                   CASE WHEN r.kind = 'invoice' THEN r.qty ELSE 0 END AS invoiced_qty,
+                   r.achievement, r.achievement_qty
+              FROM rows r
+              JOIN crm_sales_target_line l ON l.id = r.line_id
+              JOIN crm_sales_target t ON t.id = l.target_id
+            )
+            """,
+                table=SQL.identifier(self._table),
+                facts=self.env["crm.sales.target.line"]._facts_sql(),
+            )
+        )
