@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 INVOICE_TYPES = ("out_invoice", "out_refund")
 
@@ -60,7 +60,7 @@ class AccountMove(models.Model):
         reasons = {
             refund.reversed_entry_id.id: {
                 "credit_note_id": refund.id,
-                "description": _("Credit note %s", refund.name),
+                "description": self.env._("Credit note %s", refund.name),
             }
             for refund in refunds.filtered("reversed_entry_id")
         }
@@ -71,7 +71,7 @@ class AccountMove(models.Model):
         reasons = {
             refund.reversed_entry_id.id: {
                 "credit_note_id": refund.id,
-                "description": _("Credit note %s reset", refund.name),
+                "description": self.env._("Credit note %s reset", refund.name),
             }
             for refund in refunds
         }
@@ -89,7 +89,9 @@ class AccountMove(models.Model):
                 continue
             untaxed = abs(line.balance)
             ratio = line.price_total / line.price_subtotal if line.price_subtotal else 1.0
-            lines.append({"product": line.product_id, "qty": abs(line.quantity), "untaxed": untaxed, "total": untaxed * ratio})
+            lines.append(
+                {"product": line.product_id, "qty": abs(line.quantity), "untaxed": untaxed, "total": untaxed * ratio}
+            )
         return {
             "partner": self.commercial_partner_id,
             "company": self.company_id,
@@ -123,12 +125,17 @@ class AccountMove(models.Model):
         partners = moves.commercial_partner_id
         cards = {
             (card.partner_id.id, card.program_id.id): card
-            for card in Card.search([("partner_id", "in", partners.ids), ("program_id", "in", programs.ids)], order="id desc")
+            for card in Card.search(
+                [("partner_id", "in", partners.ids), ("program_id", "in", programs.ids)], order="id desc"
+            )
         }
         missing = {(move.commercial_partner_id.id, program.id) for move, program, __ in wanted} - set(cards)
         if missing:
             new_cards = Card.with_context(loyalty_no_mail=True, tracking_disable=True).create(
-                [{"partner_id": partner_id, "program_id": program_id, "points": 0} for partner_id, program_id in missing]
+                [
+                    {"partner_id": partner_id, "program_id": program_id, "points": 0}
+                    for partner_id, program_id in missing
+                ]
             )
             cards.update({(card.partner_id.id, card.program_id.id): card for card in new_cards})
         vals_list = []
@@ -190,8 +197,10 @@ class AccountMove(models.Model):
         paid = {}
         if any(plan.program_id.crm_accrual_moment == "payment" for plan in plans):
             paid = self._crm_loyalty_paid_amounts(invoices)
-        rows = self.env["crm.loyalty.ledger"].sudo().search(
-            [("move_id", "in", moves.ids), ("entry_type", "in", ("accrual", "reversal"))]
+        rows = (
+            self.env["crm.loyalty.ledger"]
+            .sudo()
+            .search([("move_id", "in", moves.ids), ("entry_type", "in", ("accrual", "reversal"))])
         )
         accrued = defaultdict(float)
         batches = defaultdict(list)
@@ -228,9 +237,13 @@ class AccountMove(models.Model):
                 "payment_move_id": payment_move.id if payment_move and delta > 0 else False,
                 "description": reason.get("description")
                 or (
-                    _("Payment of %s", move.name)
+                    self.env._("Payment of %s", move.name)
                     if payment_move
-                    else (_("Invoice %s", move.name) if move.state == "posted" else _("Invoice %s reset", move.name))
+                    else (
+                        self.env._("Invoice %s", move.name)
+                        if move.state == "posted"
+                        else self.env._("Invoice %s reset", move.name)
+                    )
                 ),
             }
             if delta < 0:

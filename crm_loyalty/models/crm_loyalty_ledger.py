@@ -44,7 +44,9 @@ class CrmLoyaltyLedger(models.Model):
         readonly=True,
         index=True,
     )
-    points = fields.Float(readonly=True, digits=(16, POINTS_DIGITS), help="Points added (positive) or taken (negative).")
+    points = fields.Float(
+        readonly=True, digits=(16, POINTS_DIGITS), help="Points added (positive) or taken (negative)."
+    )
     remaining = fields.Float(
         readonly=True,
         digits=(16, POINTS_DIGITS),
@@ -110,7 +112,7 @@ class CrmLoyaltyLedger(models.Model):
         """Lock the cards' rows for the rest of the transaction and return
         their current points read from the database (not the cache)."""
         self.env.cr.execute(
-            "SELECT id, points FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE",
+            "SELECT id, COALESCE(points, 0) FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE",
             [tuple(cards.ids)],
         )
         return dict(self.env.cr.fetchall())
@@ -147,7 +149,11 @@ class CrmLoyaltyLedger(models.Model):
             # points already due to expire are not spent: expire them first
             if ledger._expire_batches(card_ids=cards.ids):
                 balance = ledger._lock_cards(cards)
-        batches = ledger._open_batches(cards) if needs_batches or any(entry.get("restore_entry_ids") for entry in entries) else {}
+        batches = (
+            ledger._open_batches(cards)
+            if needs_batches or any(entry.get("restore_entry_ids") for entry in entries)
+            else {}
+        )
         today = fields.Date.context_today(self)
         old_balance = dict(balance)
         vals_list, consumption_list, batch_updates = [], [], {}
@@ -395,7 +401,7 @@ class CrmLoyaltyLedger(models.Model):
                 SELECT card_id, SUM(remaining) AS total FROM due GROUP BY card_id
             ), cards AS (
                 UPDATE loyalty_card c
-                   SET points = c.points - per_card.total,
+                   SET points = COALESCE(c.points, 0) - per_card.total,
                        write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM per_card WHERE c.id = per_card.card_id
             )

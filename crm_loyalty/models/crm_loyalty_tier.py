@@ -30,7 +30,9 @@ class CrmLoyaltyTier(models.Model):
     ]
 
     def _compute_card_count(self):
-        counts = dict(self.env["loyalty.card"]._read_group([("crm_tier_id", "in", self.ids)], ["crm_tier_id"], ["__count"]))
+        counts = dict(
+            self.env["loyalty.card"]._read_group([("crm_tier_id", "in", self.ids)], ["crm_tier_id"], ["__count"])
+        )
         for tier in self:
             tier.card_count = counts.get(tier, 0)
 

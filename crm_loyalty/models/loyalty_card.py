@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 
@@ -47,7 +47,7 @@ class LoyaltyCard(models.Model):
                 opening.append(0.0)
         cards = super().create(vals_list)
         entries = [
-            {"card": card, "points": points, "entry_type": "adjustment", "description": _("Opening balance")}
+            {"card": card, "points": points, "entry_type": "adjustment", "description": self.env._("Opening balance")}
             for card, points in zip(cards, opening, strict=True)
             if points
         ]
@@ -67,7 +67,9 @@ class LoyaltyCard(models.Model):
         trusted = isinstance(origin, models.BaseModel)
         if not (self.env.su or trusted or self.env.user.has_group("crm_loyalty.crm_loyalty_group_manager")):
             raise AccessError(
-                _("Only loyalty managers can change the points of loyalty card %(card)s.", card=ledger_cards[0].code)
+                self.env._(
+                    "Only loyalty managers can change the points of loyalty card %(card)s.", card=ledger_cards[0].code
+                )
             )
         vals = dict(vals)
         new_points = vals.pop("points")
@@ -85,14 +87,27 @@ class LoyaltyCard(models.Model):
     def _crm_loyalty_entry_for_target(self, card, target, origin):
         """The ledger entry for a direct change of a card's balance to
         ``target`` (host flows and manual edits)."""
-        entry = {"card": card, "target": target, "entry_type": "adjustment", "description": _("Balance updated")}
+        entry = {
+            "card": card,
+            "target": target,
+            "entry_type": "adjustment",
+            "description": self.env._("Balance updated"),
+        }
         if isinstance(origin, models.BaseModel) and origin._name == "sale.order" and len(origin) == 1:
-            entry.update(sale_order_id=origin.id, description=_("Order %s", origin.name))
+            entry.update(sale_order_id=origin.id, description=self.env._("Order %s", origin.name))
             if target < card.points:
                 entry["entry_type"] = "redemption"
             else:
-                redemptions = self.env["crm.loyalty.ledger"].sudo().search(
-                    [("sale_order_id", "=", origin.id), ("card_id", "=", card.id), ("entry_type", "=", "redemption")]
+                redemptions = (
+                    self.env["crm.loyalty.ledger"]
+                    .sudo()
+                    .search(
+                        [
+                            ("sale_order_id", "=", origin.id),
+                            ("card_id", "=", card.id),
+                            ("entry_type", "=", "redemption"),
+                        ]
+                    )
                 )
                 entry["entry_type"] = "reversal" if redemptions else "accrual"
                 entry["restore_entry_ids"] = redemptions.ids
@@ -103,14 +118,18 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         days = self.program_id.crm_expiry_notice_days
-        return self.env["crm.loyalty.ledger"].sudo().search(
-            [
-                ("card_id", "=", self.id),
-                ("remaining", ">", 0),
-                ("expiry_date", ">=", today),
-                ("expiry_date", "<=", fields.Date.add(today, days=days)),
-            ],
-            order="expiry_date, id",
+        return (
+            self.env["crm.loyalty.ledger"]
+            .sudo()
+            .search(
+                [
+                    ("card_id", "=", self.id),
+                    ("remaining", ">", 0),
+                    ("expiry_date", ">=", today),
+                    ("expiry_date", "<=", fields.Date.add(today, days=days)),
+                ],
+                order="expiry_date, id",
+            )
         )
 
     def action_crm_loyalty_ledger(self):
@@ -123,7 +142,7 @@ class LoyaltyCard(models.Model):
     def action_crm_loyalty_adjust(self):
         self.ensure_one()
         return {
-            "name": _("Adjust Points"),
+            "name": self.env._("Adjust Points"),
             "type": "ir.actions.act_window",
             "res_model": "crm.loyalty.adjust.wizard",
             "view_mode": "form",

@@ -81,7 +81,10 @@ class LoyaltyProgram(models.Model):
                 )
             if program.crm_expiry_notice_days < 0:
                 raise ValidationError(
-                    _("Program %(program)s: the days of warning before expiry cannot be negative.", program=program.name)
+                    _(
+                        "Program %(program)s: the days of warning before expiry cannot be negative.",
+                        program=program.name,
+                    )
                 )
             if program.crm_tier_window_months <= 0:
                 raise ValidationError(

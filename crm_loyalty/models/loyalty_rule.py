@@ -67,9 +67,7 @@ class LoyaltyRule(models.Model):
                 _("A rule's minimum purchase cannot be negative (%(amount)s).", amount=vals["minimum_amount"])
             )
         if (vals.get("minimum_qty") or 0) < 0:
-            raise ValidationError(
-                _("A rule's minimum quantity cannot be negative (%(qty)s).", qty=vals["minimum_qty"])
-            )
+            raise ValidationError(_("A rule's minimum quantity cannot be negative (%(qty)s).", qty=vals["minimum_qty"]))
 
     @api.model_create_multi
     def create(self, vals_list):

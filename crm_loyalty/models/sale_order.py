@@ -42,11 +42,15 @@ class SaleOrder(models.Model):
         """The order as a document for the rules (see
         loyalty.program._crm_loyalty_compute_points)."""
         self.ensure_one()
-        lines = self.order_line.filtered(lambda line: not line.display_type and not line.reward_id and not line.combo_item_id)
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and not line.reward_id and not line.combo_item_id
+        )
         return {
             "partner": self.partner_id,
             "company": self.company_id,
-            "date": fields.Date.context_today(self, self.date_order) if self.date_order else fields.Date.context_today(self),
+            "date": fields.Date.context_today(self, self.date_order)
+            if self.date_order
+            else fields.Date.context_today(self),
             "code_rules": self.code_enabled_rule_ids,
             "lines": [
                 {
@@ -124,9 +128,9 @@ class SaleOrder(models.Model):
             description = _("Order %s cancelled", order.name)
             redemptions = order_rows.filtered(lambda r: r.entry_type == "redemption")
             used = -sum(
-                order_rows.filtered(lambda r: r.entry_type == "redemption" or (r.entry_type == "reversal" and r.points > 0)).mapped(
-                    "points"
-                )
+                order_rows.filtered(
+                    lambda r: r.entry_type == "redemption" or (r.entry_type == "reversal" and r.points > 0)
+                ).mapped("points")
             )
             if used > 0:
                 entries.append(

@@ -45,12 +45,16 @@ class StockPicking(models.Model):
         entries = []
         for (picking, order), value in returned.items():
             order_value = sum(
-                order.order_line.filtered(lambda line: not line.reward_id and not line.display_type).mapped("price_total")
+                order.order_line.filtered(lambda line: not line.reward_id and not line.display_type).mapped(
+                    "price_total"
+                )
             )
             if not order_value:
                 continue
             ratio = min(1.0, value / order_value)
-            for card, rows in accruals.filtered(lambda r, order=order: r.sale_order_id == order).grouped("card_id").items():
+            for card, rows in (
+                accruals.filtered(lambda r, order=order: r.sale_order_id == order).grouped("card_id").items()
+            ):
                 entries.append(
                     {
                         "card": card,
