@@ -1,1 +1,2 @@
 from . import test_ledger
+from . import test_accrual
