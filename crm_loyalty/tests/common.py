@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import Command, fields
 from odoo.tests import new_test_user
 from odoo.tools import float_compare
@@ -144,6 +146,14 @@ class LoyaltyCommon(AccountTestInvoicingCommon):
         return self.env["crm.loyalty.ledger"].search(
             [("card_id", "=", card.id)] + [(k, "=", v) for k, v in domain.items()], order="id"
         )
+
+    @contextmanager
+    def assertRaisesMsg(self, exception, pattern):
+        """assertRaisesRegex inside a savepoint (Odoo's assertRaises rolls
+        back what the failed call wrote, so that the test can check it)."""
+        with self.assertRaises(exception) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), pattern)
 
     def assertLedgerBalanced(self, cards):
         """The card's points are the sum of its ledger; what is left in its
