@@ -111,6 +111,7 @@ class CrmLoyaltyLedger(models.Model):
     def _lock_cards(self, cards):
         """Lock the cards' rows for the rest of the transaction and return
         their current points read from the database (not the cache)."""
+        self.env["loyalty.card"].flush_model(["points"])
         self.env.cr.execute(
             "SELECT id, COALESCE(points, 0) FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE",
             [tuple(cards.ids)],
@@ -263,6 +264,7 @@ class CrmLoyaltyLedger(models.Model):
     @api.model
     def _open_batches(self, cards):
         """{card_id: [[batch_id, remaining], ...]} oldest first, locked."""
+        self.flush_model(["remaining", "card_id", "date"])
         self.env.cr.execute(
             """
             SELECT id, card_id, remaining FROM crm_loyalty_ledger
@@ -356,6 +358,8 @@ class CrmLoyaltyLedger(models.Model):
         expiry rows, one UPDATE of the batches, one UPDATE of the cards and one
         INSERT into the card history. Returns the number of expired batches."""
         date = date or fields.Date.context_today(self)
+        self.flush_model()
+        self.env["loyalty.card"].flush_model(["points"])
         card_filter = "AND card_id = ANY(%(cards)s)" if card_ids is not None else ""
         params = {
             "date": date,

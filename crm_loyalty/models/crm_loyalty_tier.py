@@ -56,6 +56,8 @@ class CrmLoyaltyTier(models.Model):
         programs = (programs or self.env["loyalty.program"].search([("crm_tier_ids", "!=", False)])).filtered(
             "crm_tier_ids"
         )
+        self.env["loyalty.card"].flush_model(["crm_tier_id", "program_id", "active"])
+        self.env["crm.loyalty.ledger"].flush_model()
         history_vals = []
         updates = {}
         for program in programs:
