@@ -4,3 +4,4 @@ from . import test_rules
 from . import test_tiers
 from . import test_multicompany
 from . import test_concurrency
+from . import test_portal
