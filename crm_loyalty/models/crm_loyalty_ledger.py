@@ -159,65 +159,10 @@ class CrmLoyaltyLedger(models.Model):
         old_balance = dict(balance)
         vals_list, consumption_list, batch_updates = [], [], {}
         for entry in entries:
-            card = entry["card"]
-            program = card.program_id
-            points = entry["points"] if "points" in entry else entry["target"] - balance[card.id]
-            points = float_round(points, precision_digits=POINTS_DIGITS)
-            if float_is_zero(points, precision_digits=POINTS_DIGITS):
-                continue
-            entry_type = entry.get("entry_type") or "adjustment"
-            date = entry.get("date") or today
-            consumed = []
-            remaining = 0.0
-            if points > 0 and entry.get("restore_entry_ids"):
-                leftover = ledger._restore_batches(entry["restore_entry_ids"], points, batches, batch_updates, consumed)
-                remaining = leftover
-            elif points > 0:
-                deficit = max(0.0, -balance[card.id])
-                remaining = max(0.0, points - deficit)
-            else:
-                available = max(0.0, balance[card.id])
-                if float_compare(-points, available, precision_digits=POINTS_DIGITS) > 0:
-                    policy = program.crm_reversal_policy if entry_type == "reversal" else "block"
-                    if policy == "block":
-                        raise UserError(
-                            _(
-                                "Loyalty card %(card)s of %(partner)s has %(balance)s points; "
-                                "%(points)s points cannot be taken from it.",
-                                card=card.code,
-                                partner=card.partner_id.display_name or "-",
-                                balance=balance[card.id],
-                                points=-points,
-                            )
-                        )
-                    if policy == "cap":
-                        points = -available
-                        if float_is_zero(points, precision_digits=POINTS_DIGITS):
-                            continue
-                ledger._consume(card, -points, entry.get("prefer_batch_ids") or [], batches, batch_updates, consumed)
-            balance[card.id] = float_round(balance[card.id] + points, precision_digits=POINTS_DIGITS)
-            vals = {
-                "card_id": card.id,
-                "program_id": program.id,
-                "partner_id": card.partner_id.id,
-                "company_id": card.company_id.id,
-                "currency_id": (card.company_id or self.env.company).currency_id.id,
-                "date": date,
-                "entry_type": entry_type,
-                "points": points,
-                "remaining": remaining,
-                "amount": entry.get("amount", 0.0),
-                "description": entry.get("description"),
-                "sale_order_id": entry.get("sale_order_id"),
-                "move_id": entry.get("move_id"),
-                "credit_note_id": entry.get("credit_note_id"),
-                "payment_move_id": entry.get("payment_move_id"),
-                "picking_id": entry.get("picking_id"),
-            }
-            if remaining:
-                vals["expiry_date"] = entry.get("expiry_date") or program._crm_loyalty_expiry_date(date)
-            vals_list.append(vals)
-            consumption_list.append(consumed)
+            prepared = ledger._prepare_entry(entry, balance, batches, batch_updates, today)
+            if prepared:
+                vals_list.append(prepared[0])
+                consumption_list.append(prepared[1])
         if not vals_list:
             return self.browse()
         rows = ledger.create(vals_list)
@@ -260,6 +205,68 @@ class CrmLoyaltyLedger(models.Model):
         if earned_cards:
             ledger.env["crm.loyalty.tier"]._review_cards(earned_cards, downgrade=False)
         return rows
+
+    @api.model
+    def _prepare_entry(self, entry, balance, batches, batch_updates, today):
+        """Values of the ledger row for one entry of :meth:`_post`, and the
+        batches it takes from or gives back to; updates ``balance`` and the
+        batches in memory. None when the entry changes nothing."""
+        card = entry["card"]
+        program = card.program_id
+        points = entry["points"] if "points" in entry else entry["target"] - balance[card.id]
+        points = float_round(points, precision_digits=POINTS_DIGITS)
+        if float_is_zero(points, precision_digits=POINTS_DIGITS):
+            return None
+        entry_type = entry.get("entry_type") or "adjustment"
+        date = entry.get("date") or today
+        consumed = []
+        remaining = 0.0
+        if points > 0 and entry.get("restore_entry_ids"):
+            remaining = self._restore_batches(entry["restore_entry_ids"], points, batches, batch_updates, consumed)
+        elif points > 0:
+            remaining = max(0.0, points - max(0.0, -balance[card.id]))
+        else:
+            available = max(0.0, balance[card.id])
+            if float_compare(-points, available, precision_digits=POINTS_DIGITS) > 0:
+                policy = program.crm_reversal_policy if entry_type == "reversal" else "block"
+                if policy == "block":
+                    raise UserError(
+                        _(
+                            "Loyalty card %(card)s of %(partner)s has %(balance)s points; "
+                            "%(points)s points cannot be taken from it.",
+                            card=card.code,
+                            partner=card.partner_id.display_name or "-",
+                            balance=balance[card.id],
+                            points=-points,
+                        )
+                    )
+                if policy == "cap":
+                    points = -available
+                    if float_is_zero(points, precision_digits=POINTS_DIGITS):
+                        return None
+            self._consume(card, -points, entry.get("prefer_batch_ids") or [], batches, batch_updates, consumed)
+        balance[card.id] = float_round(balance[card.id] + points, precision_digits=POINTS_DIGITS)
+        vals = {
+            "card_id": card.id,
+            "program_id": program.id,
+            "partner_id": card.partner_id.id,
+            "company_id": card.company_id.id,
+            "currency_id": (card.company_id or self.env.company).currency_id.id,
+            "date": date,
+            "entry_type": entry_type,
+            "points": points,
+            "remaining": remaining,
+            "amount": entry.get("amount", 0.0),
+            "description": entry.get("description"),
+            "sale_order_id": entry.get("sale_order_id"),
+            "move_id": entry.get("move_id"),
+            "credit_note_id": entry.get("credit_note_id"),
+            "payment_move_id": entry.get("payment_move_id"),
+            "picking_id": entry.get("picking_id"),
+        }
+        if remaining:
+            vals["expiry_date"] = entry.get("expiry_date") or program._crm_loyalty_expiry_date(date)
+        return vals, consumed
 
     @api.model
     def _open_batches(self, cards):

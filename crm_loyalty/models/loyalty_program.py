@@ -152,3 +152,25 @@ class LoyaltyProgram(models.Model):
                 else:
                     result[program.id, index] = sum(points)
         return result
+
+    @api.model
+    def _crm_loyalty_demo_batches(self, program_ids, batches):
+        """Demo data: earn ``points`` for ``partner_id`` ``days_ago`` days ago
+        (batches near expiry included), through the ledger."""
+        program = self.browse(program_ids)
+        Card = self.env["loyalty.card"].with_context(loyalty_no_mail=True)
+        entries = []
+        for partner_id, points, days_ago in batches:
+            card = Card.search([("program_id", "=", program.id), ("partner_id", "=", partner_id)], limit=1)
+            card = card or Card.create({"program_id": program.id, "partner_id": partner_id})
+            entries.append(
+                {
+                    "card": card,
+                    "points": points,
+                    "entry_type": "accrual",
+                    "amount": points,
+                    "date": fields.Date.context_today(self) - relativedelta(days=days_ago),
+                    "description": self.env._("Opening balance (demo)"),
+                }
+            )
+        self.env["crm.loyalty.ledger"]._post(entries)

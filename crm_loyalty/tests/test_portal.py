@@ -52,6 +52,16 @@ class TestLoyaltyPortal(HttpCase):
         self.assertEqual(pdf.status_code, 200)
         self.assertIn(card.code, pdf.text)  # tests render reports as HTML
 
+        # the real PDF, rendered by wkhtmltopdf from this server, with Chinese text
+        self.env["ir.config_parameter"].sudo().set_param("report.url", self.base_url())
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("crm_loyalty.action_report_loyalty_statement", self.customer.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
         self.authenticate("other_customer", "other_customer")
         page = self.url_open("/my/loyalty")
         self.assertEqual(page.status_code, 200)
