@@ -26,11 +26,11 @@ class CrmLoyaltyLedger(models.Model):
     card_id = fields.Many2one(
         "loyalty.card", string="Loyalty Card", required=True, readonly=True, ondelete="cascade", index=True
     )
-    program_id = fields.Many2one("loyalty.program", string="Program", required=True, readonly=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True, index=True)
+    program_id = fields.Many2one("loyalty.program", string="Program", required=True, readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
     entry_type = fields.Selection(
         [
             ("accrual", "Earned"),
@@ -42,7 +42,6 @@ class CrmLoyaltyLedger(models.Model):
         string="Type",
         required=True,
         readonly=True,
-        index=True,
     )
     points = fields.Float(
         readonly=True, digits=(16, POINTS_DIGITS), help="Points added (positive) or taken (negative)."
@@ -67,8 +66,9 @@ class CrmLoyaltyLedger(models.Model):
     credit_note_id = fields.Many2one("account.move", string="Credit Note", readonly=True, index="btree_not_null")
     payment_move_id = fields.Many2one("account.move", string="Payment", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, index="btree_not_null")
-    origin_batch_id = fields.Many2one(
-        "crm.loyalty.ledger", string="Expired Batch", readonly=True, index="btree_not_null", ondelete="cascade"
+    expired_on = fields.Date(readonly=True, help="The day the expiry job closed this batch.")
+    expired_points = fields.Float(
+        readonly=True, digits=(16, POINTS_DIGITS), help="Points of this batch that expired unused."
     )
     consumption_ids = fields.One2many(
         "crm.loyalty.ledger.consumption", "entry_id", string="Taken From Batches", readonly=True
@@ -361,9 +361,9 @@ class CrmLoyaltyLedger(models.Model):
     @api.model
     def _expire_batches(self, date=None, card_ids=None):
         """Expire every open batch whose expiry date is before ``date``
-        (today by default), set-based: the cards are locked, one INSERT of the
-        expiry rows, one UPDATE of the batches, one UPDATE of the cards and one
-        INSERT into the card history. Returns the number of expired batches."""
+        (today by default), set-based: the cards are locked, then one statement
+        inserts one expiry row per card, closes the batches, updates the cards
+        and writes the card history. Returns the number of expired batches."""
         date = date or fields.Date.context_today(self)
         self.flush_model()
         self.env["loyalty.card"].flush_model(["points"])
@@ -386,47 +386,53 @@ class CrmLoyaltyLedger(models.Model):
         )
         if not self.env.cr.rowcount:
             return 0
+        # No row lock on the batches: every change of a batch holds its card's
+        # lock (taken above). One expiry row per card (not per batch) and few
+        # indexes keep a large run to a handful of sequential passes.
         self.env.cr.execute(
             f"""
             WITH due AS (
                 SELECT id, card_id, program_id, partner_id, company_id, currency_id, remaining
                   FROM crm_loyalty_ledger
                  WHERE remaining > 0 AND expiry_date < %(date)s {card_filter}
-                   FOR UPDATE
+            ), per_card AS (
+                SELECT card_id, MIN(program_id) AS program_id, MIN(partner_id) AS partner_id,
+                       MIN(company_id) AS company_id, MIN(currency_id) AS currency_id,
+                       SUM(remaining) AS total, COUNT(*) AS batches
+                  FROM due GROUP BY card_id
             ), expired AS (
                 INSERT INTO crm_loyalty_ledger (
                     card_id, program_id, partner_id, company_id, currency_id, date, entry_type,
-                    points, remaining, amount, origin_batch_id, description, user_id,
+                    points, remaining, amount, description, user_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT card_id, program_id, partner_id, company_id, currency_id, %(date)s, 'expiry',
-                       -remaining, 0, 0, id, %(description)s, %(uid)s,
+                       -total, 0, 0, %(description)s, %(uid)s,
                        %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                  FROM due
-                RETURNING id, origin_batch_id, points
-            ), consumed AS (
-                INSERT INTO crm_loyalty_ledger_consumption (entry_id, batch_id, points)
-                SELECT id, origin_batch_id, points FROM expired
+                  FROM per_card
             ), closed AS (
-                UPDATE crm_loyalty_ledger l SET remaining = 0 FROM due WHERE l.id = due.id
-            ), per_card AS (
-                SELECT card_id, SUM(remaining) AS total FROM due GROUP BY card_id
+                UPDATE crm_loyalty_ledger l
+                   SET expired_points = due.remaining, remaining = 0, expired_on = %(date)s
+                  FROM due
+                 WHERE l.id = due.id
             ), cards AS (
                 UPDATE loyalty_card c
                    SET points = COALESCE(c.points, 0) - per_card.total,
                        write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM per_card WHERE c.id = per_card.card_id
+            ), history AS (
+                INSERT INTO loyalty_history (card_id, description, issued, used,
+                                             create_uid, create_date, write_uid, write_date)
+                SELECT card_id, %(description)s, 0, total,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM per_card
             )
-            INSERT INTO loyalty_history (card_id, description, issued, used,
-                                         create_uid, create_date, write_uid, write_date)
-            SELECT card_id, %(description)s, 0, total,
-                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-              FROM per_card
+            SELECT COALESCE(SUM(batches), 0) FROM per_card
             """,  # noqa: S608
             params,
         )
-        count = self.env.cr.rowcount
+        count = int(self.env.cr.fetchone()[0])
         self.env["loyalty.card"].invalidate_model(["points"])
-        self.invalidate_model(["remaining"])
+        self.invalidate_model(["remaining", "expired_points", "expired_on"])
         self.env["loyalty.history"].invalidate_model()
         return count
 

@@ -72,8 +72,8 @@ class TestLoyaltyLedger(LoyaltyCommon):
         self.assertEqual(young.remaining, 10)
         expiry = self._ledger(self.card, entry_type="expiry")
         self.assertEqual(expiry.points, -70)
-        self.assertEqual(expiry.origin_batch_id, old)
-        self.assertEqual(expiry.consumption_ids.batch_id, old)
+        self.assertEqual(old.expired_on, self.today)
+        self.assertEqual(old.expired_points, 70)
         self.assertTrue(self.card.history_ids.filtered(lambda h: h.used == 70 and "expired" in h.description))
         self.assertLedgerBalanced(self.card)
 

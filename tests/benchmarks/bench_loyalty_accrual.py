@@ -150,7 +150,8 @@ def main():
         for arm in ("off", "on"):
             seconds, queries = totals[arm]
             print(
-                f"program {arm:3}: {seconds:.2f} s, {1000 * seconds / n:.1f} ms and {queries / n:.1f} queries per invoice"
+                f"program {arm:3}: {seconds:.2f} s, {1000 * seconds / n:.1f} ms "
+                f"and {queries / n:.1f} queries per invoice"
             )
         ratio = totals["on"][0] / totals["off"][0]
         verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
