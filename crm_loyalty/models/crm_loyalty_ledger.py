@@ -54,7 +54,6 @@ class CrmLoyaltyLedger(models.Model):
     expiry_date = fields.Date(readonly=True, help="The batch's remaining points expire after this day.")
     expiry_notified = fields.Boolean(readonly=True, copy=False)
     amount = fields.Monetary(
-        string="Amount",
         currency_field="currency_id",
         readonly=True,
         help="The money that earned these points (counts for tiers qualified by spend).",
@@ -463,13 +462,14 @@ class CrmLoyaltyLedger(models.Model):
         rows = self.env.cr.fetchall()
         if not rows:
             return 0
-        cards = self.env["loyalty.card"].browse({card_id for __, card_id in rows}).filtered("partner_id.email")
+        # a system job: every company's cards, the template rendered as superuser
+        cards = self.env["loyalty.card"].sudo().browse({card_id for __, card_id in rows}).filtered("partner_id.email")
         for program, program_cards in cards.grouped("program_id").items():
             template = program.crm_expiry_mail_template_id or self.env.ref(
                 "crm_loyalty.mail_template_loyalty_points_expiring", raise_if_not_found=False
             )
             if template:
-                template.send_mail_batch(program_cards.ids, email_layout_xmlid="mail.mail_notification_light")
+                template.sudo().send_mail_batch(program_cards.ids, email_layout_xmlid="mail.mail_notification_light")
         self.env.cr.execute(
             "UPDATE crm_loyalty_ledger SET expiry_notified = true WHERE id = ANY(%s)", [[row[0] for row in rows]]
         )

@@ -17,7 +17,7 @@ class CrmLoyaltyMovePoints(models.Model):
     company_id = fields.Many2one("res.company", string="Company", required=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     points = fields.Float(string="Points in Full", digits=(16, 2))
-    amount = fields.Monetary(string="Amount", currency_field="currency_id", help="Untaxed amount, company currency.")
+    amount = fields.Monetary(currency_field="currency_id", help="Untaxed amount, company currency.")
 
     _sql_constraints = [
         ("move_card_uniq", "UNIQUE(move_id, card_id)", "An invoice earns points once per loyalty card."),

@@ -78,8 +78,8 @@ class TestLoyaltyLedger(LoyaltyCommon):
         self.assertLedgerBalanced(self.card)
 
         # the daily job: nothing due today, then the young batch on its day
-        self.assertEqual(self.Ledger._expire_batches(), 0)
-        count = self.Ledger._expire_batches(date=young.expiry_date + timedelta(days=1))
+        self.assertEqual(self.Ledger._expire_batches(card_ids=self.card.ids), 0)
+        count = self.Ledger._expire_batches(date=young.expiry_date + timedelta(days=1), card_ids=self.card.ids)
         self.assertEqual(count, 1)
         self.env.invalidate_all()
         self.assertEqual(self.card.points, 0)
@@ -91,15 +91,20 @@ class TestLoyaltyLedger(LoyaltyCommon):
         batch.sudo().write({"expiry_date": self.today + timedelta(days=10)})
         far = self._accrue(5, 0)
         self.env.flush_all()
-        mails_before = self.env["mail.mail"].search_count([])
-        self.assertEqual(self.Ledger._notify_expiring(), 1)
-        mail = self.env["mail.mail"].search([], order="id desc", limit=1)
-        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before + 1)
+        self.Ledger._notify_expiring()
+        mail = self.env["mail.mail"].search([("model", "=", "loyalty.card"), ("res_id", "=", self.card.id)])
+        self.assertEqual(len(mail), 1)
         self.assertIn("expire soon", mail.subject)
         self.assertIn("40", mail.body_html)
+        self.assertEqual(mail.recipient_ids, self.customer)
         self.assertTrue(batch.expiry_notified)
         self.assertFalse(far.expiry_notified)
-        self.assertEqual(self.Ledger._notify_expiring(), 0, "a batch is announced once")
+        self.Ledger._notify_expiring()
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("model", "=", "loyalty.card"), ("res_id", "=", self.card.id)]),
+            1,
+            "a batch is announced once",
+        )
 
     def test_salesperson_cannot_adjust_points(self):
         self._accrue(50, 0)

@@ -37,6 +37,9 @@ class TestLoyaltyPortal(HttpCase):
             }
         )
 
+        # only this program earns (the demo data has one for the same company)
+        cls.env["loyalty.program"].search([("id", "!=", cls.program.id)]).action_archive()
+
     def _card(self, partner):
         return self.env["loyalty.card"].search([("program_id", "=", self.program.id), ("partner_id", "=", partner.id)])
 
