@@ -143,14 +143,19 @@ class CrmServiceRequest(models.Model):
     can_claim = fields.Boolean(compute="_compute_can_claim")
 
     def init(self):
-        super().init()
+        res = super().init()
         # The escalation job's selections: open requests by company and deadline.
-        for column in ("response_deadline", "resolution_deadline"):
-            self.env.cr.execute(
-                f"""CREATE INDEX IF NOT EXISTS crm_service_request_open_{column}_idx
-                    ON crm_service_request (company_id, {column})
-                 WHERE state IN ('new', 'assigned', 'in_progress')"""
-            )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS crm_service_request_open_response_deadline_idx
+                   ON crm_service_request (company_id, response_deadline)
+                WHERE state IN ('new', 'assigned', 'in_progress')"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS crm_service_request_open_resolution_deadline_idx
+                   ON crm_service_request (company_id, resolution_deadline)
+                WHERE state IN ('new', 'assigned', 'in_progress')"""
+        )
+        return res
 
     @api.depends("reference", "name")
     def _compute_display_name(self):
@@ -161,9 +166,10 @@ class CrmServiceRequest(models.Model):
                 request.display_name = request.name or ""
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/service_requests/{request.id}"
+        return res
 
     @api.depends("state", "response_deadline", "resolution_deadline", "first_response_date")
     def _compute_is_late(self):
@@ -334,6 +340,7 @@ class CrmServiceRequest(models.Model):
             self.env["crm.service.assignment"].sudo().create(history_vals)
         if to_rate:
             to_rate._send_rating_request()
+        return True
 
     def _stamp_milestones(self, now):
         """Record the first response, the resolution and the closing, with their breach flags."""
@@ -350,6 +357,7 @@ class CrmServiceRequest(models.Model):
                 updates["closed_date"] = now
             if updates:
                 super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+        return True
 
     # ------------------------------------------------------------------ routing and assignment
     def _prepare_routing(self, vals_list):
@@ -574,6 +582,7 @@ class CrmServiceRequest(models.Model):
                         calendar, start, sla.resolution_hours + request.paused_hours, cache
                     )
             super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+        return True
 
     def _paused_hours_until(self, now):
         """Working hours each request spent waiting on the customer, until ``now``."""

@@ -24,7 +24,7 @@ class CrmServiceRoutingRule(models.Model):
         "product.category", string="Product Category", help="Matches this category and its subcategories."
     )
     state_ids = fields.Many2many("res.country.state", string="Regions", help="Provinces of the customer's address.")
-    priority = fields.Selection(PRIORITIES, string="Priority")
+    priority = fields.Selection(PRIORITIES)
     value_level_ids = fields.Many2many(
         "crm.value.level",
         string="Customer Value Levels",
