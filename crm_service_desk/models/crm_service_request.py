@@ -1,0 +1,810 @@
+from collections import defaultdict
+from datetime import timedelta
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+REQUEST_TYPES = [
+    ("repair", "Repair"),
+    ("complaint", "Complaint"),
+    ("inquiry", "Inquiry"),
+    ("suggestion", "Suggestion"),
+    ("maintenance", "Maintenance"),
+    ("installation", "Installation"),
+]
+PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+STATES = [
+    ("new", "New"),
+    ("assigned", "Assigned"),
+    ("in_progress", "In Progress"),
+    ("waiting", "Waiting on Customer"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+# Requests still to be worked on (waiting on the customer included).
+OPEN_STATES = ["new", "assigned", "in_progress", "waiting"]
+# Requests whose SLA clock runs (waiting on the customer pauses it).
+RUNNING_STATES = ["new", "assigned", "in_progress"]
+DONE_STATES = ["resolved", "closed"]
+SEQUENCE_CODE = "crm.service.request"
+
+
+class CrmServiceRequest(models.Model):
+    """A service request (服务请求) of a customer: a repair, a complaint, a question...
+
+    Created from the back office, an e-mail to a queue's alias or the customer
+    portal. On create, in one batch: a reference from the company's sequence,
+    routing rules choose the queue, the queue's method chooses the assignee,
+    and the queue's SLA for the priority gives the response and resolution
+    deadlines in working hours of the queue's calendar.
+    """
+
+    _name = "crm.service.request"
+    _description = "Service Request"
+    _inherit = ["portal.mixin", "rating.mixin", "mail.activity.mixin"]
+    _order = "priority desc, id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+    _rec_names_search = ["name", "reference"]
+
+    reference = fields.Char(readonly=True, copy=False, index="trigram")
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+    )
+    active = fields.Boolean(default=True)
+    request_type = fields.Selection(REQUEST_TYPES, string="Type", required=True, default="repair", tracking=True)
+    priority = fields.Selection(PRIORITIES, required=True, default="1", tracking=True, index=True)
+    source = fields.Selection(
+        [("backoffice", "Back Office"), ("phone", "Phone"), ("email", "E-mail"), ("portal", "Portal")],
+        required=True,
+        default="backoffice",
+    )
+    state = fields.Selection(
+        STATES,
+        required=True,
+        default="new",
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand="_expand_states",
+    )
+    description = fields.Html()
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer Company",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        check_company=True,
+        domain="[('id', 'child_of', commercial_partner_id)]",
+        help="The person to talk to at the customer.",
+    )
+    email = fields.Char(related="partner_id.email", string="E-mail")
+    phone = fields.Char(related="partner_id.phone", string="Phone")
+    product_id = fields.Many2one("product.product", string="Product", check_company=True, index=True)
+    product_categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Product Category")
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        check_company=True,
+        index="btree_not_null",
+        domain="[('product_id', '=?', product_id)]",
+    )
+    queue_id = fields.Many2one(
+        "crm.service.queue", string="Queue", tracking=True, index=True, check_company=True, copy=False
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assignee",
+        tracking=True,
+        index=True,
+        check_company=True,
+        copy=False,
+        domain="[('share', '=', False)]",
+    )
+    assign_date = fields.Datetime(string="Assigned On", readonly=True, copy=False)
+    assignment_ids = fields.One2many("crm.service.assignment", "request_id", string="Assignment History")
+    escalation_log_ids = fields.One2many("crm.service.escalation.log", "request_id", string="Escalations")
+    # SLA (all datetimes in UTC; the durations are working hours of the queue's calendar)
+    sla_id = fields.Many2one("crm.service.sla", string="SLA", readonly=True, copy=False)
+    sla_start_date = fields.Datetime(string="SLA Start", readonly=True, copy=False)
+    response_deadline = fields.Datetime(readonly=True, copy=False)
+    resolution_deadline = fields.Datetime(readonly=True, copy=False)
+    first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
+    resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False)
+    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    pause_start = fields.Datetime(string="Waiting Since", readonly=True, copy=False)
+    paused_hours = fields.Float(
+        string="Paused Working Hours",
+        readonly=True,
+        copy=False,
+        help="Working hours spent waiting on the customer; the deadlines move by as much.",
+    )
+    response_breached = fields.Boolean(readonly=True, copy=False)
+    resolution_breached = fields.Boolean(readonly=True, copy=False)
+    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late", string="Late")
+    can_claim = fields.Boolean(compute="_compute_can_claim")
+
+    def init(self):
+        res = super().init()
+        # The escalation job's selections: open requests by company and deadline.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS crm_service_request_open_response_deadline_idx
+                   ON crm_service_request (company_id, response_deadline)
+                WHERE state IN ('new', 'assigned', 'in_progress')"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS crm_service_request_open_resolution_deadline_idx
+                   ON crm_service_request (company_id, resolution_deadline)
+                WHERE state IN ('new', 'assigned', 'in_progress')"""
+        )
+        return res
+
+    @api.depends("reference", "name")
+    def _compute_display_name(self):
+        for request in self:
+            if request.reference:
+                request.display_name = f"[{request.reference}] {request.name or ''}"
+            else:
+                request.display_name = request.name or ""
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/service_requests/{request.id}"
+        return res
+
+    @api.depends("state", "response_deadline", "resolution_deadline", "first_response_date")
+    def _compute_is_late(self):
+        now = fields.Datetime.now()
+        for request in self:
+            request.is_late = request.state in RUNNING_STATES and (
+                (request.resolution_deadline and request.resolution_deadline < now)
+                or (not request.first_response_date and request.response_deadline and request.response_deadline < now)
+            )
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        now = fields.Datetime.now()
+        domain = [
+            ("state", "in", RUNNING_STATES),
+            "|",
+            ("resolution_deadline", "<", now),
+            "&",
+            ("first_response_date", "=", False),
+            ("response_deadline", "<", now),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
+    @api.depends_context("uid")
+    @api.depends("queue_id", "user_id", "state")
+    def _compute_can_claim(self):
+        is_manager = self.env.user.has_group("crm_service_desk.crm_service_desk_group_manager")
+        for request in self:
+            request.can_claim = (
+                request.state in ("new", "assigned")
+                and request.user_id != self.env.user
+                and (is_manager or self.env.user in request.queue_id.member_ids)
+            )
+
+    def _expand_states(self, states, domain):
+        return [key for key, _label in STATES]
+
+    @api.constrains("lot_id", "partner_id", "product_id")
+    def _check_lot(self):
+        for request in self.filtered("lot_id"):
+            lot = request.lot_id.sudo()
+            if request.product_id and lot.product_id != request.product_id:
+                raise ValidationError(
+                    _(
+                        "Serial number %(lot)s of request %(request)s belongs to product %(lot_product)s, "
+                        "not to %(product)s.",
+                        lot=lot.name,
+                        request=request.display_name,
+                        lot_product=lot.product_id.display_name,
+                        product=request.product_id.display_name,
+                    )
+                )
+            owner = lot.last_delivery_partner_id.commercial_partner_id
+            if owner and owner != request.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Serial number %(lot)s was delivered to %(owner)s, not to %(customer)s: "
+                        "request %(request)s cannot use it.",
+                        lot=lot.name,
+                        owner=owner.display_name,
+                        customer=request.commercial_partner_id.display_name,
+                        request=request.display_name,
+                    )
+                )
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id(self):
+        if self.lot_id:
+            self.product_id = self.lot_id.product_id
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+            self.contact_id = False
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        defaults = self.default_get(["company_id", "priority", "request_type", "state"])
+        for vals in vals_list:
+            for key in ("company_id", "priority", "request_type", "state"):
+                vals.setdefault(key, defaults.get(key))
+            vals.setdefault("sla_start_date", now)
+        history = self._prepare_routing(vals_list)
+        self._prepare_sla(vals_list)
+        self._prepare_references(vals_list)
+        requests = super().create(vals_list)
+        history_vals = []
+        for request, methods in zip(requests, history, strict=True):
+            if request.queue_id or request.user_id:
+                history_vals.append(
+                    {
+                        "request_id": request.id,
+                        "queue_id": request.queue_id.id,
+                        "user_id": request.user_id.id,
+                        "method": methods or "manual",
+                    }
+                )
+        if history_vals:
+            self.env["crm.service.assignment"].sudo().create(history_vals)
+        return requests
+
+    def write(self, vals):
+        if self.env.context.get("crm_service_plain_write") or not (
+            {"state", "user_id", "queue_id", "priority"} & vals.keys()
+        ):
+            return super().write(vals)
+        now = fields.Datetime.now()
+        before = {request.id: (request.state, request.user_id, request.queue_id) for request in self}
+        resuming = self.filtered(lambda r: r.state == "waiting" and vals.get("state", "waiting") != "waiting")
+        paused = resuming._paused_hours_until(now)
+        res = super().write(vals)
+        sla_changed = bool({"queue_id", "priority"} & vals.keys()) and not self.env.context.get("crm_service_keep_sla")
+        self._after_write(before, paused, now, sla_changed=sla_changed)
+        return res
+
+    def _after_write(self, before, paused, now, sla_changed):
+        """Bookkeeping after a change of state, queue, assignee or priority."""
+        plain = self.with_context(crm_service_plain_write=True)
+        method = self.env.context.get("crm_service_assign_method", "manual")
+        note = self.env.context.get("crm_service_assign_note")
+        history_vals = []
+        resync = self.browse()
+        to_rate = self.browse()
+        for request in self:
+            old_state, old_user, old_queue = before[request.id]
+            updates = {}
+            state = request.state
+            if state == "new" and request.user_id:
+                state = updates["state"] = "assigned"
+            elif state == "assigned" and not request.user_id:
+                state = updates["state"] = "new"
+            if request.user_id and request.user_id != old_user:
+                updates["assign_date"] = now
+            if state == "waiting" and old_state != "waiting":
+                updates["pause_start"] = now
+            if request.id in paused:
+                updates["paused_hours"] = request.paused_hours + paused[request.id]
+                updates["pause_start"] = False
+            if old_state in DONE_STATES and state not in DONE_STATES + ["cancelled"]:
+                updates.update(resolved_date=False, closed_date=False, resolution_breached=False)
+            if updates:
+                super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+            if request.id in paused or sla_changed:
+                resync |= request
+            if state == "closed" and old_state != "closed":
+                to_rate |= request
+            if request.user_id != old_user or request.queue_id != old_queue:
+                history_vals.append(
+                    {
+                        "request_id": request.id,
+                        "queue_id": request.queue_id.id,
+                        "user_id": request.user_id.id,
+                        "previous_queue_id": old_queue.id,
+                        "previous_user_id": old_user.id,
+                        "method": method,
+                        "note": note,
+                    }
+                )
+        if resync:
+            resync._recompute_sla()
+        self._stamp_milestones(now)
+        if history_vals:
+            self.env["crm.service.assignment"].sudo().create(history_vals)
+        if to_rate:
+            to_rate._send_rating_request()
+        return True
+
+    def _stamp_milestones(self, now):
+        """Record the first response, the resolution and the closing, with their breach flags."""
+        plain = self.with_context(crm_service_plain_write=True)
+        for request in self:
+            updates = {}
+            if request.state in ("in_progress", *DONE_STATES) and not request.first_response_date:
+                updates["first_response_date"] = now
+                updates["response_breached"] = bool(request.response_deadline and now > request.response_deadline)
+            if request.state in DONE_STATES and not request.resolved_date:
+                updates["resolved_date"] = now
+                updates["resolution_breached"] = bool(request.resolution_deadline and now > request.resolution_deadline)
+            if request.state == "closed" and not request.closed_date:
+                updates["closed_date"] = now
+            if updates:
+                super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+        return True
+
+    # ------------------------------------------------------------------ routing and assignment
+    def _prepare_routing(self, vals_list):
+        """Fill queue_id and user_id in ``vals_list`` from routing rules and queue methods.
+
+        Works on the whole batch: one search for the rules, one read of the
+        customers and products, one pick per queue. Returns, per vals, how
+        the request was assigned (a method of crm.service.assignment) or None.
+        """
+        methods = [None] * len(vals_list)
+        to_route = [i for i, vals in enumerate(vals_list) if not vals.get("queue_id")]
+        if to_route:
+            self._route_by_rules(vals_list, to_route, methods)
+        by_queue = defaultdict(list)
+        for i, vals in enumerate(vals_list):
+            if vals.get("queue_id") and not vals.get("user_id"):
+                by_queue[vals["queue_id"]].append(i)
+        for queue_id, indexes in by_queue.items():
+            queue = self.env["crm.service.queue"].sudo().browse(queue_id)
+            for i, user in zip(indexes, queue._pick_assignees(len(indexes)), strict=True):
+                if user:
+                    vals_list[i]["user_id"] = user.id
+                    methods[i] = queue.assignment_method
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("user_id"):
+                vals.setdefault("assign_date", now)
+                if vals.get("state") == "new":
+                    vals["state"] = "assigned"
+        return methods
+
+    def _route_by_rules(self, vals_list, indexes, methods):
+        """Apply the first matching routing rule to each vals of ``indexes``."""
+        company_ids = {vals_list[i]["company_id"] for i in indexes}
+        rules = self.env["crm.service.routing.rule"].sudo().search([("company_id", "in", list(company_ids))])
+        if not rules:
+            return
+        rules_by_company = defaultdict(list)
+        for rule in rules:
+            rules_by_company[rule.company_id.id].append(rule)
+        Partner, Product = self.env["res.partner"], self.env["product.product"]
+        partners = Partner.browse({vals_list[i].get("partner_id") for i in indexes} - {None, False})
+        products = Product.browse({vals_list[i].get("product_id") for i in indexes} - {None, False})
+        partners.commercial_partner_id.mapped("state_id")
+        products.categ_id.mapped("parent_path")
+        levels = {}
+        for company_id in company_ids:
+            if any(rule.value_level_ids for rule in rules_by_company[company_id]):
+                commercial = partners.commercial_partner_id.with_company(company_id)
+                levels[company_id] = {p.id: p.crm_value_level_id.id for p in commercial}
+        for i in indexes:
+            vals = vals_list[i]
+            company_id = vals["company_id"]
+            partner = Partner.browse(vals.get("partner_id")).commercial_partner_id
+            product = Product.browse(vals.get("product_id") or [])
+            facts = {
+                "request_type": vals["request_type"],
+                "priority": vals["priority"],
+                "categ_path": product.categ_id.parent_path or "",
+                "state_id": partner.state_id.id,
+                "level_id": levels.get(company_id, {}).get(partner.id),
+            }
+            rule = next((r for r in rules_by_company[company_id] if r._match(facts)), None)
+            if rule:
+                vals["queue_id"] = rule.queue_id.id
+                methods[i] = "routing"
+                if rule.user_id and not vals.get("user_id"):
+                    vals["user_id"] = rule.user_id.id
+
+    def action_claim(self):
+        """Claim (认领): the current agent takes the requests, unless another agent was faster.
+
+        The rows are locked first, then the assignee is read again from the
+        database: of two agents claiming at once, the second one is told who
+        has the request instead of silently taking it over.
+        """
+        user = self.env.user
+        is_manager = user.has_group("crm_service_desk.crm_service_desk_group_manager")
+        for request in self:
+            if request.state not in ("new", "assigned"):
+                raise UserError(_("Request %(request)s is no longer open to claim.", request=request.display_name))
+            if not is_manager and user not in request.queue_id.member_ids:
+                raise UserError(
+                    _(
+                        "You are not a member of queue %(queue)s and cannot claim request %(request)s.",
+                        queue=request.queue_id.display_name or _("(none)"),
+                        request=request.display_name,
+                    )
+                )
+        self.flush_recordset(["user_id"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id, user_id FROM crm_service_request WHERE id IN %s FOR UPDATE NOWAIT",
+                    [tuple(self.ids)],
+                    log_exceptions=False,
+                )
+                current = dict(self.env.cr.fetchall())
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _("Another agent is claiming or changing these requests right now. Reload and try again.")
+            ) from None
+        for request in self:
+            holder_id = current.get(request.id)
+            if holder_id and holder_id != user.id:
+                raise UserError(
+                    _(
+                        "Request %(request)s was already claimed by %(user)s.",
+                        request=request.display_name,
+                        user=self.env["res.users"].browse(holder_id).sudo().name,
+                    )
+                )
+        self.invalidate_recordset(["user_id"])
+        self.with_context(crm_service_assign_method="claim").write({"user_id": user.id})
+        return True
+
+    def _move_to_queue(self, queue, note=False, method="move", assign=True):
+        """Move the requests to ``queue``; its method picks the new assignees."""
+        picks = queue.sudo()._pick_assignees(len(self)) if assign else [self.env["res.users"]] * len(self)
+        by_user = defaultdict(lambda: self.browse())
+        for request, user in zip(self, picks, strict=True):
+            by_user[user.id] |= request
+        # An escalation keeps the deadlines promised to the customer; a move to
+        # the right queue takes that queue's targets.
+        keep_sla = method == "escalation"
+        for user_id, requests in by_user.items():
+            requests.with_context(
+                crm_service_assign_method=method, crm_service_assign_note=note, crm_service_keep_sla=keep_sla
+            ).write({"queue_id": queue.id, "user_id": user_id or False})
+
+    def action_open_move_wizard(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_service_desk.crm_service_move_wizard_action")
+        action["context"] = {"active_ids": self.ids, "active_model": self._name}
+        return action
+
+    # ------------------------------------------------------------------ state actions
+    def _check_state(self, allowed):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for request in self:
+            if request.state not in allowed:
+                raise UserError(
+                    _(
+                        "Request %(request)s is in state %(state)s: this action is not possible.",
+                        request=request.display_name,
+                        state=labels[request.state],
+                    )
+                )
+
+    def action_start(self):
+        self._check_state(["new", "assigned", "waiting"])
+        unassigned = self.filtered(lambda r: not r.user_id)
+        if unassigned:
+            unassigned.action_claim()
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_wait_customer(self):
+        self._check_state(["assigned", "in_progress"])
+        self.write({"state": "waiting"})
+        return True
+
+    def action_resolve(self):
+        self._check_state(["new", "assigned", "in_progress", "waiting"])
+        self.write({"state": "resolved"})
+        return True
+
+    def action_close(self):
+        self._check_state(["new", "assigned", "in_progress", "waiting", "resolved"])
+        self.write({"state": "closed"})
+        return True
+
+    def action_cancel(self):
+        self._check_state(OPEN_STATES)
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reopen(self):
+        self._check_state(["resolved", "closed", "cancelled"])
+        for request in self:
+            request.write({"state": "in_progress" if request.user_id else "new"})
+        return True
+
+    # ------------------------------------------------------------------ SLA
+    def _prepare_sla(self, vals_list):
+        """Fill sla_id and the deadlines in ``vals_list`` (one search, one plan per distinct target)."""
+        queue_ids = {vals["queue_id"] for vals in vals_list if vals.get("queue_id")}
+        if not queue_ids:
+            return
+        slas = self.env["crm.service.sla"].sudo().search([("queue_id", "in", list(queue_ids))])
+        sla_map = {(sla.queue_id.id, sla.priority): sla for sla in slas}
+        cache = {}
+        for vals in vals_list:
+            sla = sla_map.get((vals.get("queue_id"), vals["priority"]))
+            if sla:
+                calendar = sla.queue_id._get_calendar()
+                vals["sla_id"] = sla.id
+                vals["response_deadline"] = _plan(calendar, vals["sla_start_date"], sla.response_hours, cache)
+                vals["resolution_deadline"] = _plan(calendar, vals["sla_start_date"], sla.resolution_hours, cache)
+
+    def _recompute_sla(self):
+        """Deadlines again after a change of queue or priority, or after a pause."""
+        slas = self.env["crm.service.sla"].sudo().search([("queue_id", "in", self.queue_id.ids)])
+        sla_map = {(sla.queue_id.id, sla.priority): sla for sla in slas}
+        cache = {}
+        plain = self.with_context(crm_service_plain_write=True)
+        for request in self:
+            if request.state in ("closed", "cancelled"):
+                continue
+            sla = sla_map.get((request.queue_id.id, request.priority))
+            updates = {"sla_id": sla.id if sla else False}
+            if not sla:
+                updates.update(response_deadline=False, resolution_deadline=False)
+            else:
+                calendar = sla.queue_id._get_calendar()
+                start = request.sla_start_date or request.create_date
+                if not request.first_response_date:
+                    updates["response_deadline"] = _plan(
+                        calendar, start, sla.response_hours + request.paused_hours, cache
+                    )
+                if not request.resolved_date:
+                    updates["resolution_deadline"] = _plan(
+                        calendar, start, sla.resolution_hours + request.paused_hours, cache
+                    )
+            super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+        return True
+
+    def _paused_hours_until(self, now):
+        """Working hours each request spent waiting on the customer, until ``now``."""
+        result = {}
+        for request in self.filtered("pause_start"):
+            calendar = request.queue_id._get_calendar() if request.queue_id else request.company_id.resource_calendar_id
+            if calendar:
+                hours = calendar.get_work_hours_count(request.pause_start, now, compute_leaves=True)
+            else:
+                hours = (now - request.pause_start).total_seconds() / 3600
+            result[request.id] = hours
+        return result
+
+    @api.model
+    def _cron_escalate(self, batch_size=2000):
+        """Flag breaches and apply the escalation levels that are due.
+
+        Two UPDATE statements flag breached deadlines; then one SELECT per
+        level (and batch) finds the open requests whose deadline plus the
+        level's offset has passed and that the level has not handled yet; the
+        level acts on them as a batch and is logged, so it never acts twice.
+        """
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE crm_service_request SET response_breached = TRUE
+                WHERE state IN %(states)s AND first_response_date IS NULL
+                  AND response_deadline < %(now)s AND response_breached IS NOT TRUE""",
+            {"states": tuple(RUNNING_STATES), "now": now},
+        )
+        flagged = self.env.cr.rowcount
+        self.env.cr.execute(
+            """UPDATE crm_service_request SET resolution_breached = TRUE
+                WHERE state IN %(states)s AND resolution_deadline < %(now)s
+                  AND resolution_breached IS NOT TRUE""",
+            {"states": tuple(RUNNING_STATES), "now": now},
+        )
+        flagged += self.env.cr.rowcount
+        self.invalidate_model(["response_breached", "resolution_breached"])
+        done = 0
+        levels = self.env["crm.service.escalation.level"].sudo().search([])
+        for level in levels:
+            while True:
+                ids = self._escalation_due_ids(level, now, batch_size)
+                if not ids:
+                    break
+                self.sudo().browse(ids)._apply_escalation(level, now)
+                done += len(ids)
+                if len(ids) < batch_size:
+                    break
+        self.env["ir.cron"]._notify_progress(done=done + flagged, remaining=0)
+        return done
+
+    def _escalation_due_ids(self, level, now, limit):
+        column = "response_deadline" if level.deadline == "response" else "resolution_deadline"
+        query = f"""
+            SELECT r.id
+              FROM crm_service_request r
+             WHERE r.company_id = %(company)s
+               AND r.state IN %(states)s
+               AND r.active
+               AND r.{column} <= %(due)s
+               {"AND r.first_response_date IS NULL" if level.deadline == "response" else ""}
+               {"AND r.queue_id = %(queue)s" if level.queue_id else ""}
+               AND NOT EXISTS (SELECT 1 FROM crm_service_escalation_log l
+                                WHERE l.request_id = r.id AND l.level_id = %(level)s)
+          ORDER BY r.{column}, r.id
+             LIMIT %(limit)s
+        """
+        self.env.cr.execute(
+            query,
+            {
+                "company": level.company_id.id,
+                "states": tuple(RUNNING_STATES),
+                "due": now - timedelta(hours=level.offset_hours),
+                "queue": level.queue_id.id,
+                "level": level.id,
+                "limit": limit,
+            },
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _apply_escalation(self, level, now):
+        """Apply one escalation level to a batch of requests (a few statements for the batch)."""
+        self.env["crm.service.escalation.log"].create(
+            [{"request_id": r.id, "level_id": level.id, "date": now, "user_id": r.user_id.id} for r in self]
+        )
+        deadline_label = dict(level._fields["deadline"]._description_selection(self.env))[level.deadline]
+        summary = _("Escalation %(level)s: %(deadline)s", level=level.name, deadline=deadline_label)
+        activity_targets = {}
+        if level.action == "notify_assignee":
+            activity_targets = {r.id: r.user_id for r in self if r.user_id}
+        elif level.action == "notify_manager":
+            activity_targets = {r.id: r.queue_id.manager_id for r in self if r.queue_id.manager_id}
+        elif level.action == "reassign":
+            if level.user_id:
+                self.with_context(crm_service_assign_method="escalation", crm_service_assign_note=level.name).write(
+                    {"user_id": level.user_id.id}
+                )
+                activity_targets = {r.id: level.user_id for r in self}
+            else:
+                for next_queue, requests in self.grouped(lambda r: r.queue_id.escalation_queue_id).items():
+                    if next_queue:
+                        requests._move_to_queue(next_queue, note=level.name, method="escalation")
+                        activity_targets.update({r.id: r.user_id for r in requests if r.user_id})
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_vals = [
+            {
+                "res_model_id": model_id,
+                "res_id": request_id,
+                "user_id": user.id,
+                "activity_type_id": todo.id if todo else False,
+                "summary": summary,
+                "note": level.note or False,
+                "date_deadline": fields.Date.context_today(self),
+            }
+            for request_id, user in activity_targets.items()
+        ]
+        if activity_vals:
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
+        body = Markup("<p>%s</p>") % summary
+        if level.note:
+            body += Markup("<p>%s</p>") % level.note
+        self._message_log_batch(bodies={request.id: body for request in self})
+
+    # ------------------------------------------------------------------ references
+    @api.model
+    def _prepare_references(self, vals_list):
+        """Give each new request its company's next reference, with one statement per company."""
+        todo = defaultdict(list)
+        for vals in vals_list:
+            if not vals.get("reference"):
+                todo[vals["company_id"]].append(vals)
+        for company_id, company_vals in todo.items():
+            references = self._next_references(self.env["res.company"].browse(company_id), len(company_vals))
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals["reference"] = reference
+
+    @api.model
+    def _next_references(self, company, count):
+        Sequence = self.env["ir.sequence"].sudo()
+        sequence = Sequence.search([("code", "=", SEQUENCE_CODE), ("company_id", "=", company.id)], limit=1)
+        if not sequence:
+            template = Sequence.search([("code", "=", SEQUENCE_CODE), ("company_id", "=", False)], limit=1)
+            values = {"company_id": company.id, "number_next": 1}
+            if template:
+                sequence = template.copy(values)
+            else:
+                sequence = Sequence.create(
+                    {"name": "Service Request", "code": SEQUENCE_CODE, "prefix": "SR", "padding": 5, **values}
+                )
+        if sequence.implementation == "standard" and not sequence.use_date_range:
+            self.env.cr.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [f"ir_sequence_{sequence.id:03d}", count]
+            )
+            return [sequence.get_next_char(number) for number in sorted(row[0] for row in self.env.cr.fetchall())]
+        return [sequence.next_by_id() for _i in range(count)]
+
+    # ------------------------------------------------------------------ mail, portal, rating
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A request from an e-mail to a queue's alias: the sender is the customer."""
+        values = dict(custom_values or {})
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not partner and msg_dict.get("email_from"):
+            partner = self.env["res.partner"].create({"email": msg_dict["email_from"], "name": msg_dict["email_from"]})
+        values.setdefault("name", msg_dict.get("subject") or _("No Subject"))
+        values.setdefault("partner_id", partner.id)
+        values.setdefault("source", "email")
+        values.setdefault("description", msg_dict.get("body"))
+        return super().message_new(msg_dict, custom_values=values)
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if message.message_type == "comment" and not message.subtype_id.internal:
+            author = message.author_id
+            now = fields.Datetime.now()
+            if author.user_ids.filtered(lambda u: not u.share):
+                for request in self.filtered(lambda r: not r.first_response_date and r.state in RUNNING_STATES):
+                    super(CrmServiceRequest, request.with_context(crm_service_plain_write=True)).write(
+                        {
+                            "first_response_date": now,
+                            "response_breached": bool(request.response_deadline and now > request.response_deadline),
+                        }
+                    )
+            elif author:
+                # The customer answered: the clock runs again.
+                waiting = self.filtered(
+                    lambda r: r.state == "waiting" and author.commercial_partner_id == r.commercial_partner_id
+                )
+                if waiting:
+                    waiting.sudo().write({"state": "in_progress"})
+        return message
+
+    def _rating_get_partner(self):
+        return self.contact_id or self.partner_id
+
+    def _rating_get_parent_field_name(self):
+        return "queue_id"
+
+    def _send_rating_request(self):
+        template = self.env.ref("crm_service_desk.mail_template_service_rating_request", raise_if_not_found=False)
+        if not template:
+            return
+        for request in self:
+            partner = request._rating_get_partner()
+            if partner and partner != self.env.user.partner_id:
+                request.rating_send_request(template, lang=partner.lang, force_send=False)
+
+    def _get_portal_rating_token(self):
+        """The token of the request's pending rating, created when missing (closed requests only)."""
+        self.ensure_one()
+        if self.state != "closed":
+            return False
+        return self._rating_get_access_token()
+
+
+def _plan(calendar, start, hours, cache):
+    """``start`` plus ``hours`` working hours of ``calendar`` (clock hours without a calendar)."""
+    key = (calendar.id, start, hours)
+    if key not in cache:
+        deadline = calendar.plan_hours(hours, start, compute_leaves=True) if calendar else False
+        cache[key] = deadline or start + timedelta(hours=hours)
+    return cache[key]
