@@ -59,6 +59,7 @@
         "demo/crm_care_demo.xml",
         "demo/crm_pool_demo.xml",
         "demo/crm_sales_target_demo.xml",
+        "demo/crm_partner_duplicate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

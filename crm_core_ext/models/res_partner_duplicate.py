@@ -730,14 +730,25 @@ class ResPartner(models.Model):
                 "crm_name_pinyin",
             ]
         )
-        for reason, query in self._crm_duplicate_queries(keys, company):
-            if reason == "name":
-                # `%` reads its threshold from this setting (SET LOCAL: until
-                # the end of the transaction). The operator, unlike
-                # similarity() >= x, lets PostgreSQL use the GIN indexes.
-                threshold = company.crm_duplicate_name_threshold or 0.6
-                self.env.cr.execute(SQL("SET LOCAL pg_trgm.similarity_threshold = %s", threshold))
-            yield reason, self.env.execute_query(query)
+        queries = self._crm_duplicate_queries(keys, company)
+        if not queries:
+            return
+        # One round trip for every criterion: creating customers one at a
+        # time (lead conversion, the form) costs one query here, not four.
+        union = SQL(" UNION ALL ").join(
+            SQL("SELECT %s AS reason, m.* FROM (%s) AS m", reason, query) for reason, query in queries
+        )
+        if any(reason == "name" for reason, _query in queries):
+            # `%` reads its threshold from this setting (SET LOCAL: until the
+            # end of the transaction), sent in the same call as the query. The
+            # operator, unlike similarity() >= x, lets PostgreSQL use the GIN
+            # indexes.
+            threshold = company.crm_duplicate_name_threshold or 0.6
+            union = SQL("SET LOCAL pg_trgm.similarity_threshold = %s; %s", threshold, union)
+        by_reason = defaultdict(list)
+        for reason, index, partner_id in self.env.execute_query(union):
+            by_reason[reason].append((index, partner_id))
+        yield from by_reason.items()
 
     def _crm_duplicate_queries(self, keys, company):
         """[(reason, SQL)]: one query per criterion that some row can match."""

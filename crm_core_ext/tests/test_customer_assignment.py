@@ -212,7 +212,18 @@ class TestCustomerAssignment(AssignmentCommon):
 
         def run(count):
             partners = self.Partner.create(
-                [{"name": f"Bulk {count}-{i}", "is_company": True, "user_id": self.zhang.id} for i in range(count)]
+                [
+                    # Owner since an earlier day: a date equal to the new one
+                    # would not be written, and the flush would split into
+                    # one UPDATE per set of changed columns.
+                    {
+                        "name": f"Bulk {count}-{i}",
+                        "is_company": True,
+                        "user_id": self.zhang.id,
+                        "crm_owner_since": "2025-01-01 08:00:00",
+                    }
+                    for i in range(count)
+                ]
             )
             for i, partner in enumerate(partners):
                 self.Partner.create({"name": f"Contact {count}-{i}", "parent_id": partner.id})

@@ -301,10 +301,11 @@ class TestDuplicate(TransactionCase):
         for _warmup in range(2):
             Partner._crm_duplicate_candidates(vals_list(1))
             Partner._crm_duplicate_candidates(vals_list(50))
-        # credit code, phone, email, similarity threshold, name, readable candidates
-        with self.assertQueryCount(6):
+        # every criterion (credit code, phone, e-mail, name with its similarity
+        # threshold) in one call, then the readable candidates
+        with self.assertQueryCount(2):
             Partner._crm_duplicate_candidates(vals_list(1))
-        with self.assertQueryCount(6):
+        with self.assertQueryCount(2):
             Partner._crm_duplicate_candidates(vals_list(50))
 
     # ------------------------------------------------------------------
