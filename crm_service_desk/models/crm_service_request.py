@@ -33,6 +33,8 @@ OPEN_STATES = ["new", "assigned", "in_progress", "waiting"]
 RUNNING_STATES = ["new", "assigned", "in_progress"]
 DONE_STATES = ["resolved", "closed"]
 SEQUENCE_CODE = "crm.service.request"
+# requests listed by name in an assignment notice for a batch
+NOTICE_LINES = 50
 # plan_hours looks for working hours two weeks at a time
 PLAN_WINDOW = timedelta(days=14)
 
@@ -435,11 +437,15 @@ class CrmServiceRequest(models.Model):
             if len(requests) == 1:
                 requests._message_auto_subscribe_notify(partner.ids, "mail.message_user_assigned")
                 continue
-            # names and links in the assignee's language
+            # names and links in the assignee's language, the first ones only for a big batch
             lines = Markup().join(
                 Markup('<li><a href="%s">%s</a></li>') % (request._notify_get_action_link("view"), request.display_name)
-                for request in requests
+                for request in requests[:NOTICE_LINES]
             )
+            if len(requests) > NOTICE_LINES:
+                lines += Markup("<li>%s</li>") % requests.env._(
+                    "... and %(count)s more", count=len(requests) - NOTICE_LINES
+                )
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 requests.env._("You have been assigned %(count)s service requests:", count=len(requests)),
                 lines,

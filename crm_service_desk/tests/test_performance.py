@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..models import crm_service_request
 from .common import ServiceCommon, cst
 
 # mail.thread logs the tracking message of a reassigned request: the message, its tracking values
@@ -169,11 +170,15 @@ class TestServiceSpeed(ServiceCommon):
         self.assertEqual(notices.subject, f"You have been assigned to {single.display_name}")
         self.assertEqual(notices.partner_ids, self.agent2.partner_id)
         self.assertIn(self.agent1.partner_id, own.message_partner_ids)
-        # a mass reassignment: one notice too
+        # a mass reassignment: one notice too, naming the first requests of a big batch
         messages_before = Message.search([]).ids
-        requests.write({"user_id": self.senior.id})
+        with patch.object(crm_service_request, "NOTICE_LINES", 2):
+            requests.write({"user_id": self.senior.id})
         notices = Message.search([("id", "not in", messages_before), ("message_type", "=", "user_notification")])
         self.assertEqual(notices.subject, "You have been assigned 3 service requests")
+        self.assertIn(requests[1].reference, notices.body)
+        self.assertNotIn(requests[2].reference, notices.body)
+        self.assertIn("... and 1 more", notices.body)
         self.assertEqual(notices.partner_ids, self.senior.partner_id)
         self.assertTrue(all(self.senior.partner_id in r.message_partner_ids for r in requests))
 
