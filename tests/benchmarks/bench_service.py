@@ -284,7 +284,7 @@ def main():
         if args.explain:
             from odoo.tools import SQL  # noqa: PLC0415
 
-            query = Request._search(domain, limit=80)
+            query = Request._search(domain, limit=80, order=Request._order)
             for label, sql in (("list", query.select()), ("count", Request._search(domain, limit=10001).select())):
                 env.cr.execute(SQL("EXPLAIN ANALYZE %s", sql))
                 print(f"-- {label}:\n" + "\n".join(row[0] for row in env.cr.fetchall()))
