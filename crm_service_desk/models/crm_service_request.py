@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import psycopg2
 from markupsafe import Markup
+from pytz import utc
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.mail import generate_tracking_message_id
 
 REQUEST_TYPES = [
     ("repair", "Repair"),
@@ -31,6 +33,10 @@ OPEN_STATES = ["new", "assigned", "in_progress", "waiting"]
 RUNNING_STATES = ["new", "assigned", "in_progress"]
 DONE_STATES = ["resolved", "closed"]
 SEQUENCE_CODE = "crm.service.request"
+# requests listed by name in an assignment notice for a batch
+NOTICE_LINES = 50
+# plan_hours looks for working hours two weeks at a time
+PLAN_WINDOW = timedelta(days=14)
 
 
 class CrmServiceRequest(models.Model):
@@ -260,7 +266,18 @@ class CrmServiceRequest(models.Model):
         history = self._prepare_routing(vals_list)
         self._prepare_sla(vals_list)
         self._prepare_references(vals_list)
-        requests = super().create(vals_list)
+        # mail.thread subscribes and notifies the assignee request by request: here the
+        # batch is subscribed per assignee and each assignee told once (_notify_assignees).
+        notify = self._assignment_notice_wanted()
+        requests = super(
+            CrmServiceRequest,
+            self.with_context(mail_auto_subscribe_no_notify=True, crm_service_subscribe_later=True),
+        ).create(vals_list)
+        requests = requests.with_env(self.env)
+        if not self.env.context.get("tracking_disable"):
+            requests.with_context(mail_auto_subscribe_no_notify=True)._auto_subscribe_batch(vals_list)
+        if notify:
+            requests._notify_assignees()
         history_vals = []
         for request, methods in zip(requests, history, strict=True):
             if request.queue_id or request.user_id:
@@ -285,7 +302,12 @@ class CrmServiceRequest(models.Model):
         before = {request.id: (request.state, request.user_id, request.queue_id) for request in self}
         resuming = self.filtered(lambda r: r.state == "waiting" and vals.get("state", "waiting") != "waiting")
         paused = resuming._paused_hours_until(now)
-        res = super().write(vals)
+        if vals.get("user_id") and len(self) > 1 and self._assignment_notice_wanted():
+            # one notice per batch for the new assignee instead of one per request
+            res = super(CrmServiceRequest, self.with_context(mail_auto_subscribe_no_notify=True)).write(vals)
+            self._notify_assignees()
+        else:
+            res = super().write(vals)
         sla_changed = bool({"queue_id", "priority"} & vals.keys()) and not self.env.context.get("crm_service_keep_sla")
         self._after_write(before, paused, now, sla_changed=sla_changed)
         return res
@@ -298,6 +320,7 @@ class CrmServiceRequest(models.Model):
         history_vals = []
         resync = self.browse()
         to_rate = self.browse()
+        pending = defaultdict(list)  # the same updates for many requests are written at once
         for request in self:
             old_state, old_user, old_queue = before[request.id]
             updates = {}
@@ -316,7 +339,7 @@ class CrmServiceRequest(models.Model):
             if old_state in DONE_STATES and state not in DONE_STATES + ["cancelled"]:
                 updates.update(resolved_date=False, closed_date=False, resolution_breached=False)
             if updates:
-                super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+                pending[tuple(sorted(updates.items()))].append(request.id)
             if request.id in paused or sla_changed:
                 resync |= request
             if state == "closed" and old_state != "closed":
@@ -333,6 +356,8 @@ class CrmServiceRequest(models.Model):
                         "note": note,
                     }
                 )
+        for updates, ids in pending.items():
+            super(CrmServiceRequest, plain.browse(ids)).write(dict(updates))
         if resync:
             resync._recompute_sla()
         self._stamp_milestones(now)
@@ -345,6 +370,7 @@ class CrmServiceRequest(models.Model):
     def _stamp_milestones(self, now):
         """Record the first response, the resolution and the closing, with their breach flags."""
         plain = self.with_context(crm_service_plain_write=True)
+        pending = defaultdict(list)
         for request in self:
             updates = {}
             if request.state in ("in_progress", *DONE_STATES) and not request.first_response_date:
@@ -356,8 +382,83 @@ class CrmServiceRequest(models.Model):
             if request.state == "closed" and not request.closed_date:
                 updates["closed_date"] = now
             if updates:
-                super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+                pending[tuple(sorted(updates.items()))].append(request.id)
+        for updates, ids in pending.items():
+            super(CrmServiceRequest, plain.browse(ids)).write(dict(updates))
         return True
+
+    # ------------------------------------------------------------------ assignment notices
+    def _assignment_notice_wanted(self):
+        """Whether the host would notify new assignees in this context (mail.thread's conditions)."""
+        context = self.env.context
+        return not (
+            context.get("tracking_disable")
+            or context.get("mail_auto_subscribe_no_notify")
+            or not self.env.registry.ready
+        )
+
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        if self.env.context.get("crm_service_subscribe_later"):
+            return True  # create() does it for the whole batch
+        return super()._message_auto_subscribe(updated_values, followers_existing_policy=followers_existing_policy)
+
+    def _auto_subscribe_batch(self, vals_list):
+        """mail.thread's auto-subscription of new requests, for each group with the same values.
+
+        The same as mail.thread.create calling _message_auto_subscribe on each
+        request, with a few statements per assignee instead of per request.
+        """
+        relation = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[4]
+        fnames = sorted({"user_id", *(fname for fnames in relation.values() for fname in fnames)})
+        context = self.env.context
+        defaults = {fname: context[f"default_{fname}"] for fname in fnames if f"default_{fname}" in context}
+        groups = defaultdict(list)
+        for request, vals in zip(self, vals_list, strict=True):
+            values = {**defaults, **{fname: vals[fname] for fname in fnames if fname in vals}}
+            groups[tuple(sorted(values.items()))].append(request.id)
+        for values, ids in groups.items():
+            self.browse(ids)._message_auto_subscribe(dict(values), followers_existing_policy="update")
+
+    def _notify_assignees(self):
+        """Tell each assignee of these requests that they were given them, one notice per assignee.
+
+        An assignee given a single request gets the host's usual notice
+        (mail.message_user_assigned); one given several in the same batch (a
+        bulk creation, an escalation, a mass edit) gets one notice listing
+        them, instead of one e-mail per request. Nobody is notified of their
+        own assignment, as in mail.thread.
+        """
+        for user, requests in self.grouped("user_id").items():
+            user = user.sudo()
+            if not user or user == self.env.user or not user.active:
+                continue
+            partner = user.partner_id
+            requests = requests.with_context(lang=partner.lang)
+            if len(requests) == 1:
+                requests._message_auto_subscribe_notify(partner.ids, "mail.message_user_assigned")
+                continue
+            # names and links in the assignee's language, the first ones only for a big batch
+            lines = Markup().join(
+                Markup('<li><a href="%s">%s</a></li>') % (request._notify_get_action_link("view"), request.display_name)
+                for request in requests[:NOTICE_LINES]
+            )
+            if len(requests) > NOTICE_LINES:
+                lines += Markup("<li>%s</li>") % requests.env._(
+                    "... and %(count)s more", count=len(requests) - NOTICE_LINES
+                )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                requests.env._("You have been assigned %(count)s service requests:", count=len(requests)),
+                lines,
+            )
+            first = requests[0]
+            first.message_notify(
+                subject=requests.env._("You have been assigned %(count)s service requests", count=len(requests)),
+                body=body,
+                partner_ids=partner.ids,
+                record_name=first.display_name,
+                email_layout_xmlid="mail.mail_notification_layout",
+                model_description=requests.env["ir.model"]._get(self._name).display_name,
+            )
 
     # ------------------------------------------------------------------ routing and assignment
     def _prepare_routing(self, vals_list):
@@ -667,9 +768,7 @@ class CrmServiceRequest(models.Model):
 
     def _apply_escalation(self, level, now):
         """Apply one escalation level to a batch of requests (a few statements for the batch)."""
-        self.env["crm.service.escalation.log"].create(
-            [{"request_id": r.id, "level_id": level.id, "date": now, "user_id": r.user_id.id} for r in self]
-        )
+        self._log_escalation(level, now)
         deadline_label = dict(level._fields["deadline"]._description_selection(self.env))[level.deadline]
         summary = _("Escalation %(level)s: %(deadline)s", level=level.name, deadline=deadline_label)
         activity_targets = {}
@@ -688,26 +787,137 @@ class CrmServiceRequest(models.Model):
                     if next_queue:
                         requests._move_to_queue(next_queue, note=level.name, method="escalation")
                         activity_targets.update({r.id: r.user_id for r in requests if r.user_id})
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activity_vals = [
-            {
-                "res_model_id": model_id,
-                "res_id": request_id,
-                "user_id": user.id,
-                "activity_type_id": todo.id if todo else False,
-                "summary": summary,
-                "note": level.note or False,
-                "date_deadline": fields.Date.context_today(self),
-            }
-            for request_id, user in activity_targets.items()
-        ]
-        if activity_vals:
-            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
+        self.browse(list(activity_targets))._schedule_same_activity(
+            {request_id: user.id for request_id, user in activity_targets.items()}, summary, level.note
+        )
         body = Markup("<p>%s</p>") % summary
         if level.note:
             body += Markup("<p>%s</p>") % level.note
-        self._message_log_batch(bodies={request.id: body for request in self})
+        self._log_same_note(body)
+
+    def _log_escalation(self, level, now):
+        """Record that ``level`` acted on these requests (crm.service.escalation.log), in one INSERT."""
+        self.flush_recordset(["user_id", "company_id"])
+        self.env.cr.execute(
+            """INSERT INTO crm_service_escalation_log
+                   (request_id, level_id, company_id, date, action, user_id,
+                    create_uid, create_date, write_uid, write_date)
+               SELECT r.id, %(level)s, r.company_id, %(date)s, %(action)s, r.user_id,
+                      %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM crm_service_request r
+                WHERE r.id = ANY(%(ids)s)""",
+            {
+                "level": level.id,
+                "action": level.action,
+                "date": now,
+                "uid": self.env.uid,
+                "now": self.env.cr.now(),
+                "ids": self.ids,
+            },
+        )
+        self.env["crm.service.escalation.log"].invalidate_model()
+        self.invalidate_recordset(["escalation_log_ids"])
+
+    def _schedule_same_activity(self, user_by_request, summary, note):
+        """A to-do activity due today on each request for its user in ``user_by_request``.
+
+        What ``mail.activity.create`` does for the batch (the activity, the
+        assignee following the request, a refresh of their activity counter),
+        in one statement: the escalation job schedules thousands of them.
+        No e-mail, as with mail_activity_quick_update.
+        """
+        if not self:
+            return
+        Activity = self.env["mail.activity"]
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
+        self.flush_model()
+        self.env.cr.execute(
+            """WITH src AS (
+                   SELECT * FROM unnest(%(ids)s::int[], %(names)s::varchar[], %(users)s::int[])
+                       AS s(res_id, res_name, user_id)
+               ), activities AS (
+                   INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
+                                              summary, note, date_deadline, user_id, user_tz, automated, active,
+                                              create_uid, create_date, write_uid, write_date)
+                   SELECT %(model_id)s, %(model)s, s.res_id, s.res_name, %(activity_type)s,
+                          %(summary)s, %(note)s, %(deadline)s, s.user_id, up.tz, FALSE, TRUE,
+                          %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM src s
+                     JOIN res_users u ON u.id = s.user_id
+                     JOIN res_partner up ON up.id = u.partner_id
+                RETURNING res_id, user_id
+               ), followers AS (
+                   INSERT INTO mail_followers (res_model, res_id, partner_id)
+                   SELECT DISTINCT %(model)s, a.res_id, u.partner_id
+                     FROM activities a
+                     JOIN res_users u ON u.id = a.user_id
+                       ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+                RETURNING id
+               ), follower_subtypes AS (
+                   INSERT INTO mail_followers_mail_message_subtype_rel (mail_followers_id, mail_message_subtype_id)
+                   SELECT f.id, st.id FROM followers f, unnest(%(subtypes)s::int[]) AS st(id)
+               )
+               SELECT DISTINCT user_id FROM activities""",
+            {
+                "ids": self.ids,
+                "names": [request.display_name for request in self],
+                "users": [user_by_request[request.id] for request in self],
+                "model_id": self.env["ir.model"]._get_id(self._name),
+                "model": self._name,
+                "activity_type": todo.id if todo else None,
+                "summary": summary,
+                "note": Activity._fields["note"].convert_to_column(note or False, Activity),
+                "deadline": fields.Date.context_today(self),
+                "uid": self.env.uid,
+                "now": self.env.cr.now(),
+                "subtypes": subtypes.ids,
+            },
+        )
+        user_ids = [row[0] for row in self.env.cr.fetchall()]
+        Activity.invalidate_model()
+        self.env["mail.followers"].invalidate_model()
+        self.invalidate_model()
+        self.env["res.users"].browse(user_ids)._bus_send("mail.activity/updated", {"activity_created": True})
+
+    def _log_same_note(self, body):
+        """Log the note ``body`` on each request: what ``_message_log_batch`` writes, in one statement.
+
+        The escalation job may escalate thousands of requests at once with the
+        same text; creating the messages through the ORM costs a sanitising and
+        a few Python steps per message, this a single INSERT. Only for internal
+        notes with no recipient, attachment or tracking value.
+        """
+        if not self:
+            return
+        Message = self.env["mail.message"].sudo()
+        author_id, email_from = self._message_compute_author(None, None, raise_on_email=False)
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
+        self.env.cr.execute(
+            """INSERT INTO mail_message
+                   (model, res_id, body, subject, author_id, email_from, reply_to, message_id,
+                    message_type, subtype_id, is_internal, email_add_signature, record_name,
+                    date, create_uid, create_date, write_uid, write_date)
+               SELECT %(model)s, res_id, %(body)s, NULL, %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s,
+                      'notification', %(subtype)s, TRUE, FALSE, NULL,
+                      %(date)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM unnest(%(ids)s) AS res_id""",
+            {
+                "model": self._name,
+                "body": Message._fields["body"].convert_to_column(body, Message),
+                "author": author_id or None,
+                "email_from": email_from or None,
+                "reply_to": reply_to or None,
+                "message_id": generate_tracking_message_id("message-notify"),
+                "subtype": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                "date": fields.Datetime.now(),
+                "now": self.env.cr.now(),
+                "uid": self.env.uid,
+                "ids": self.ids,
+            },
+        )
+        Message.invalidate_model()
+        self.invalidate_recordset(["message_ids"])
 
     # ------------------------------------------------------------------ references
     @api.model
@@ -802,9 +1012,33 @@ class CrmServiceRequest(models.Model):
 
 
 def _plan(calendar, start, hours, cache):
-    """``start`` plus ``hours`` working hours of ``calendar`` (clock hours without a calendar)."""
+    """``start`` plus ``hours`` working hours of ``calendar`` (clock hours without a calendar).
+
+    Same result as ``calendar.plan_hours(hours, start, compute_leaves=True)``,
+    but the calendar's work intervals (leaves included) of the first two weeks
+    after ``start`` are computed once per calendar and start in ``cache``, and
+    each duration walks them: a batch of requests created together costs one
+    interval computation per calendar, whatever its size and priorities.
+    """
     key = (calendar.id, start, hours)
     if key not in cache:
-        deadline = calendar.plan_hours(hours, start, compute_leaves=True) if calendar else False
+        deadline = _plan_from_intervals(calendar, start, hours, cache) if calendar and hours >= 0 else None
+        if deadline is None and calendar:
+            deadline = calendar.plan_hours(hours, start, compute_leaves=True)
         cache[key] = deadline or start + timedelta(hours=hours)
     return cache[key]
+
+
+def _plan_from_intervals(calendar, start, hours, cache):
+    """The deadline from the cached intervals of ``calendar`` after ``start``; None beyond them."""
+    intervals_key = (calendar.id, start, "intervals")
+    if intervals_key not in cache:
+        # plan_hours' first window, with the same arguments (no resource, default leave domain)
+        aware = start.replace(tzinfo=utc)
+        cache[intervals_key] = list(calendar._work_intervals_batch(aware, aware + PLAN_WINDOW)[False])
+    for begin, stop, _meta in cache[intervals_key]:
+        interval_hours = (stop - begin).total_seconds() / 3600
+        if hours <= interval_hours:
+            return (begin + timedelta(hours=hours)).astimezone(utc).replace(tzinfo=None)
+        hours -= interval_hours
+    return None
