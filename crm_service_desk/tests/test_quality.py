@@ -260,6 +260,29 @@ class TestDefectKnowledgeBase(QualityCommon):
         request = self._request(user=self.agent1, name="发动机无法启动", product_id=self.truck.id)
         self.assertEqual(len(request.with_user(self.agent1).defect_suggestion_ids), 5)
 
+    def test_suggestions_constant_queries(self):
+        Request = self.env["crm.service.request"].with_user(self.agent1)
+        requests = Request.browse(
+            [
+                self._request(user=self.agent1, name=f"发动机无法启动{i}", product_id=product.id).id
+                for i, product in enumerate([self.truck, self.truck_b] * 5)
+            ]
+        )
+
+        def queries(records):
+            records.invalidate_model()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            records.mapped("defect_suggestion_ids.name")
+            return self.env.cr.sql_log_count - before
+
+        queries(requests[:1])  # warm up the caches of the registry
+        queries(requests)
+        one, ten = queries(requests[:1]), queries(requests)
+        self.assertEqual(one, ten, "the suggestions of ten requests take as many queries as of one")
+        self.assertTrue(0 < one <= 8, one)
+        self.assertEqual(requests[0].defect_suggestion_ids[:1], self.defect_start)
+
     def test_apply_solution(self):
         request = self._request(
             user=self.agent1, name="发动机无法启动", product_id=self.truck.id, user_id=self.agent1.id
