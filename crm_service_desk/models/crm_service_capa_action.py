@@ -63,13 +63,23 @@ class CrmServiceCapaAction(models.Model):
     )
     effectiveness = fields.Selection(
         [("pending", "To Check"), ("effective", "Effective"), ("ineffective", "Not Effective")],
-        string="Effectiveness",
         default="pending",
         required=True,
         tracking=True,
         help="Whether the action stopped the problem from happening again (效果验证).",
     )
     effectiveness_note = fields.Text(string="Effectiveness Check")
+
+    @api.constrains("request_id")
+    def _check_request_id(self):
+        for action in self:
+            if action.request_id.request_type != "complaint":
+                raise ValidationError(
+                    _(
+                        "Corrective and preventive actions belong to complaints: %(request)s is not a complaint.",
+                        request=action.request_id.display_name,
+                    )
+                )
 
     @api.constrains("user_id")
     def _check_user_id(self):
@@ -163,6 +173,7 @@ class CrmServiceCapaAction(models.Model):
             overdue = action.state == "open" and action.date_deadline < today
             if action.is_overdue != overdue:
                 super(CrmServiceCapaAction, action).write({"is_overdue": overdue})
+        return True
 
     # ------------------------------------------------------------------ actions
     def action_done(self):

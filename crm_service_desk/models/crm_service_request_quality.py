@@ -54,7 +54,7 @@ class CrmServiceRequest(models.Model):
         index="btree_not_null",
         check_company=True,
     )
-    complaint_category = fields.Selection(COMPLAINT_CATEGORIES, string="Complaint Category", tracking=True)
+    complaint_category = fields.Selection(COMPLAINT_CATEGORIES, tracking=True)
     complaint_severity = fields.Selection(SEVERITIES, string="Severity", tracking=True)
     root_cause = fields.Text(
         tracking=True,

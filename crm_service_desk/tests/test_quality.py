@@ -125,6 +125,10 @@ class TestComplaint(QualityCommon):
         with self.assertRaises(ValidationError) as caught:
             Capa.create(dict(good, user_id=self.portal_a.id))
         self.assertIn("must be an internal user", str(caught.exception))
+        repair = self._request(user=self.agent1, name="发动机无法启动")
+        with self.assertRaises(ValidationError) as caught:
+            Capa.create(dict(good, request_id=repair.id, user_id=self.agent1.id))
+        self.assertIn("is not a complaint", str(caught.exception))
         self.assertFalse(complaint.capa_action_ids, "no action of a refused batch was written")
         action = Capa.create(dict(good, user_id=self.agent1.id))
         with self.assertRaisesRegex(UserError, "cannot lose its owner"):
@@ -313,7 +317,7 @@ class TestDefectKnowledgeBase(QualityCommon):
         request.action_resolve()
         request.action_close()
         action = request.action_add_to_knowledge_base()
-        Defect = self.env["crm.service.defect"].with_user(self.agent1).with_context(action["context"])
+        Defect = self.env["crm.service.defect"].with_user(self.agent1).with_context(**action["context"])
         with Form(Defect) as form:
             self.assertEqual(form.name, "空调不制冷")
             self.assertEqual(form.symptom, "空调出风口只有热风")
