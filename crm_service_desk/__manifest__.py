@@ -20,9 +20,15 @@
         "views/crm_service_config_views.xml",
         "views/crm_service_portal_templates.xml",
         "views/crm_service_desk_menus.xml",
+        "security/crm_service_quality_security.xml",
+        "data/crm_service_quality_cron.xml",
+        "report/crm_service_rating_report_views.xml",
+        "views/crm_service_capa_action_views.xml",
+        "views/crm_service_defect_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_quality_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -5,3 +5,7 @@ from . import crm_service_escalation_level
 from . import crm_service_escalation_log
 from . import crm_service_assignment
 from . import crm_service_request
+from . import crm_service_department
+from . import crm_service_capa_action
+from . import crm_service_defect
+from . import crm_service_request_quality

@@ -4,3 +4,5 @@ from . import test_escalation
 from . import test_request
 from . import test_tour
 from . import test_performance
+from . import test_quality
+from . import test_quality_tour
