@@ -5,3 +5,13 @@ from . import crm_service_escalation_level
 from . import crm_service_escalation_log
 from . import crm_service_assignment
 from . import crm_service_request
+from . import res_company_warranty
+from . import product_template_warranty
+from . import res_config_settings_warranty
+from . import crm_service_asset
+from . import crm_service_work_line
+from . import repair_order
+from . import stock_move_warranty
+from . import stock_picking_asset
+from . import res_partner_asset
+from . import crm_service_request_workorder

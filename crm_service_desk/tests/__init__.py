@@ -3,3 +3,6 @@ from . import test_sla
 from . import test_escalation
 from . import test_request
 from . import test_tour
+from . import test_asset
+from . import test_workorder
+from . import test_workorder_tour
