@@ -127,7 +127,11 @@ class CrmServiceAsset(models.Model):
             asset.request_count = len(asset.request_ids)
 
     def _compute_repair_count(self):
-        counts = dict(self.env["repair.order"]._read_group([("service_asset_id", "in", self.ids)], ["service_asset_id"], ["__count"]))
+        counts = dict(
+            self.env["repair.order"]._read_group(
+                [("service_asset_id", "in", self.ids)], ["service_asset_id"], ["__count"]
+            )
+        )
         for asset in self:
             asset.repair_count = counts.get(asset, 0)
 

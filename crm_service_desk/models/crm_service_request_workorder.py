@@ -21,8 +21,10 @@ class CrmServiceRequest(models.Model):
 
     @api.depends("lot_id")
     def _compute_asset_id(self):
-        assets = self.env["crm.service.asset"].sudo().search(
-            [("lot_id", "in", self.lot_id.ids), ("state", "=", "in_service")]
+        assets = (
+            self.env["crm.service.asset"]
+            .sudo()
+            .search([("lot_id", "in", self.lot_id.ids), ("state", "=", "in_service")])
         )
         asset_by_lot = {asset.lot_id: asset.id for asset in assets}
         for request in self:
@@ -45,8 +47,10 @@ class CrmServiceRequest(models.Model):
 
     @api.constrains("lot_id", "partner_id")
     def _check_lot_asset(self):
-        assets = self.env["crm.service.asset"].sudo().search(
-            [("lot_id", "in", self.lot_id.ids), ("state", "=", "in_service")]
+        assets = (
+            self.env["crm.service.asset"]
+            .sudo()
+            .search([("lot_id", "in", self.lot_id.ids), ("state", "=", "in_service")])
         )
         asset_by_lot = {asset.lot_id: asset for asset in assets}
         for request in self.filtered("lot_id"):

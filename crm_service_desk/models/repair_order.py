@@ -66,7 +66,9 @@ class RepairOrder(models.Model):
     def _compute_service_warranty_covered(self):
         for repair in self:
             day = fields.Date.context_today(repair, timestamp=repair.schedule_date) if repair.schedule_date else False
-            repair.service_warranty_covered = bool(repair.service_asset_id and day and repair.service_asset_id.covers(day))
+            repair.service_warranty_covered = bool(
+                repair.service_asset_id and day and repair.service_asset_id.covers(day)
+            )
 
     @api.depends("service_line_ids.price_subtotal")
     def _compute_service_amount(self):
@@ -127,7 +129,7 @@ class RepairOrder(models.Model):
         )
         if missing:
             parts = "\n".join(
-                _(
+                self.env._(
                     "%(product)s: %(needed)s needed at %(location)s, %(available)s available",
                     product=move.product_id.display_name,
                     needed=move.product_uom_qty,

@@ -12,9 +12,7 @@ class ResPartner(models.Model):
             self.service_asset_count = 0
             return
         counts = dict(
-            Asset._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
-            )
+            Asset._read_group([("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"])
         )
         for partner in self:
             partner.service_asset_count = counts.get(partner.commercial_partner_id, 0)

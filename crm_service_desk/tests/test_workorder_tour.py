@@ -62,3 +62,16 @@ class TestWorkOrderTour(HttpCase):
         self.assertEqual(repair.service_line_ids.product_id, self.labour)
         self.assertEqual(repair.service_line_ids.quantity, 2.0)
         self.assertTrue(repair.service_line_ids.under_warranty)
+
+    def test_work_order_pdf(self):
+        repair = self.env["repair.order"].create(
+            {"partner_id": self.customer.id, "service_asset_id": self.asset.id, "technician_id": self.agent.id}
+        )
+        Report = self.env["ir.actions.report"].with_user(self.agent)
+        html, _fmt = Report._render_qweb_html("crm_service_desk.report_service_work_order", repair.ids)
+        self.assertIn("苏州物流有限公司", html.decode())
+        pdf, fmt = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            "crm_service_desk.report_service_work_order", repair.ids
+        )
+        self.assertEqual(fmt, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))

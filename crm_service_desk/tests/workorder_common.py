@@ -56,7 +56,9 @@ class WorkOrderCommon(ServiceCommon):
         cls.lots = Lot.create(
             [{"name": f"HP200-{n:04d}", "product_id": cls.pump.id, "company_id": cls.company.id} for n in range(1, 4)]
         )
-        cls.gearbox_lot = Lot.create({"name": "GB-0001", "product_id": cls.plain_serial.id, "company_id": cls.company.id})
+        cls.gearbox_lot = Lot.create(
+            {"name": "GB-0001", "product_id": cls.plain_serial.id, "company_id": cls.company.id}
+        )
         Quant = cls.env["stock.quant"]
         for lot in cls.lots:
             Quant._update_available_quantity(cls.pump, cls.stock_location, 1.0, lot_id=lot)

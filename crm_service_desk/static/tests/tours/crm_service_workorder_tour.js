@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("crm_service_workorder_dispatch_tour", {
         },
         {
             content: "The serial's asset is shown",
-            trigger: ".o_form_view .oe_button_box button[name='action_view_asset']",
+            trigger: ".o_form_view .o-form-buttonbox button[name='action_view_asset']",
         },
         {
             content: "Dispatch a work order",
@@ -101,7 +101,7 @@ registry.category("web_tour.tours").add("crm_service_workorder_dispatch_tour", {
         },
         {
             content: "The work order is linked",
-            trigger: ".o_form_view .oe_button_box button[name='action_view_work_orders']:contains('1')",
+            trigger: ".o_form_view .o-form-buttonbox button[name='action_view_work_orders']:contains('1')",
         },
         {
             content: "Start working",
