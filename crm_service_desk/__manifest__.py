@@ -6,7 +6,7 @@
     "author": "CRM China Suite",
     "website": "https://github.com/crm-china-suite",
     "license": "LGPL-3",
-    "depends": ["crm_core_ext", "portal", "rating", "resource", "stock"],
+    "depends": ["crm_core_ext", "portal", "rating", "resource", "stock", "repair"],
     "data": [
         "security/crm_service_desk_security.xml",
         "security/ir.model.access.csv",
@@ -29,6 +29,15 @@
     "demo": [
         "demo/crm_service_demo.xml",
         "demo/crm_service_quality_demo.xml",
+        "security/crm_service_workorder_security.xml",
+        "report/crm_service_work_order_report.xml",
+        "report/crm_service_work_order_templates.xml",
+        "views/crm_service_asset_views.xml",
+        "views/crm_service_workorder_views.xml",
+    ],
+    "demo": [
+        "demo/crm_service_demo.xml",
+        "demo/crm_service_workorder_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

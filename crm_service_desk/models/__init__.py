@@ -9,3 +9,13 @@ from . import crm_service_department
 from . import crm_service_capa_action
 from . import crm_service_defect
 from . import crm_service_request_quality
+from . import res_company_warranty
+from . import product_template_warranty
+from . import res_config_settings_warranty
+from . import crm_service_asset
+from . import crm_service_work_line
+from . import repair_order
+from . import stock_move_warranty
+from . import stock_picking_asset
+from . import res_partner_asset
+from . import crm_service_request_workorder

@@ -6,3 +6,6 @@ from . import test_tour
 from . import test_performance
 from . import test_quality
 from . import test_quality_tour
+from . import test_asset
+from . import test_workorder
+from . import test_workorder_tour

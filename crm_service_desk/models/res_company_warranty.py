@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    service_warranty_months = fields.Integer(
+        string="Default Warranty (months)",
+        default=12,
+        help="Warranty period proposed for new products; 0 means no warranty.",
+    )
