@@ -9,3 +9,4 @@ from . import test_quality_tour
 from . import test_asset
 from . import test_workorder
 from . import test_workorder_tour
+from . import test_i18n
