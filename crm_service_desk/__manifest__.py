@@ -20,9 +20,13 @@
         "views/crm_service_config_views.xml",
         "views/crm_service_portal_templates.xml",
         "views/crm_service_desk_menus.xml",
+        "security/crm_service_plan_security.xml",
+        "data/crm_service_plan_cron_data.xml",
+        "views/crm_service_plan_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

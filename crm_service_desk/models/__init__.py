@@ -5,3 +5,10 @@ from . import crm_service_escalation_level
 from . import crm_service_escalation_log
 from . import crm_service_assignment
 from . import crm_service_request
+from . import crm_service_plan
+from . import crm_service_plan_reading
+from . import crm_service_plan_occurrence
+from . import crm_service_request_plan
+from . import res_company_service_plan
+from . import res_config_settings_service_plan
+from . import res_partner_service_plan
