@@ -1,5 +1,4 @@
 import logging
-import threading
 from datetime import timedelta
 
 import psycopg2.errors
@@ -78,14 +77,12 @@ class CrmServicePlan(models.Model):
         domain="[('share', '=', False)]",
         help="Assignee of the requests created by the plan; empty: the queue's method chooses one.",
     )
-    request_type = fields.Selection(REQUEST_TYPES, string="Request Type", required=True, default="maintenance")
+    request_type = fields.Selection(REQUEST_TYPES, required=True, default="maintenance")
     priority = fields.Selection(PRIORITIES, required=True, default="1")
     description = fields.Html(help="Copied into each request: the work to do at every maintenance.")
     interval_type = fields.Selection(INTERVAL_TYPES, string="Repeat", required=True, default="months", tracking=True)
     interval_number = fields.Integer(string="Interval", default=1, tracking=True, help="Number of days or months.")
-    usage_interval = fields.Float(
-        string="Usage Interval", tracking=True, help="A request is due each time the counter grows by this much."
-    )
+    usage_interval = fields.Float(tracking=True, help="A request is due each time the counter grows by this much.")
     usage_uom = fields.Char(string="Usage Unit", help="e.g. hours, km, copies.")
     usage_baseline = fields.Float(
         string="Counter at Last Request",
@@ -98,9 +95,7 @@ class CrmServicePlan(models.Model):
         help="The request is created this many days before the due date.",
     )
     start_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    last_due_date = fields.Date(
-        string="Last Due Date", readonly=True, copy=False, help="Due date of the last scheduled maintenance."
-    )
+    last_due_date = fields.Date(readonly=True, copy=False, help="Due date of the last scheduled maintenance.")
     next_due_date = fields.Date(
         compute="_compute_next_due_date", store=True, index=True, help="Due date of the next maintenance."
     )
@@ -298,15 +293,19 @@ class CrmServicePlan(models.Model):
     # ------------------------------------------------------------------ job
     @api.model
     def _cron_generate_requests(self, batch_size=500):
-        """Daily job: create the requests of the plans due within their lead time, batch by batch."""
+        """Daily job: create the requests of the plans due within their lead time.
+
+        Run by the scheduler, one call handles one batch and reports its progress, so that the scheduler
+        commits each batch and calls the job again at once while due plans remain. Called elsewhere
+        (tests, a server action), it loops until no plan is due.
+        """
         today = fields.Date.context_today(self)
-        auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
-            threading.current_thread(), "testing", False
+        return self._generate_due_requests(
+            today, batch_size=batch_size, one_batch=bool(self.env.context.get("ir_cron_progress_id"))
         )
-        return self._generate_due_requests(today, batch_size=batch_size, auto_commit=auto_commit)
 
     @api.model
-    def _generate_due_requests(self, today, batch_size=500, auto_commit=False):
+    def _generate_due_requests(self, today, batch_size=500, one_batch=False):
         """Create the requests of every active plan whose request date (due date minus lead time) is ``today``
         or earlier. One SELECT per batch picks the plans (locked, skipping plans another run holds), so a
         concurrent run works on other plans; the occurrence rows make a second request for the same plan
@@ -317,7 +316,9 @@ class CrmServicePlan(models.Model):
         while True:
             self.env.flush_all()
             try:
-                with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                # A run that started before another one committed the same plans fails to lock or to
+                # insert them (serialization failure): it stops quietly, the plans are done anyway.
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     self.env.cr.execute(
                         """SELECT id FROM crm_service_plan
                             WHERE active AND generate_date <= %s
@@ -327,17 +328,22 @@ class CrmServicePlan(models.Model):
                         [today, batch_size],
                     )
                     ids = [row[0] for row in self.env.cr.fetchall()]
+                    batch = self.sudo().browse(ids)._generate_requests(today) if ids else Request
             except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
-                _logger.info("Service plans: another run changed the due plans; the next run takes them.")
-                break
-            if not ids:
-                break
-            created |= self.sudo().browse(ids)._generate_requests(today)
+                self.env.invalidate_all(flush=False)
+                _logger.info("Service plans: another run is handling the due plans; this run stops.")
+                self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+                return created
+            created |= batch
             done += len(ids)
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=self._count_due(today))
-                self.env.cr.commit()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            if not ids or one_batch:
+                break
+        remaining = self._count_due(today) if one_batch and ids else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if done:
+            _logger.info(
+                "Service plans: %s plans handled, %s requests created, %s remaining", done, len(created), remaining
+            )
         return created
 
     @api.model
