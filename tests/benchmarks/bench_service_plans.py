@@ -15,12 +15,14 @@ Not part of the test suite. It
    request create;
 2. runs the daily job (``crm.service.plan._generate_due_requests``, batches of
    ``--batch``) and prints its time, its SQL query count and the queries per
-   due plan (target <= 10 s for 20,000 plans);
+   due plan;
 3. runs the job a second time the same day: it must create nothing (prints
    time and queries);
 4. for comparison, creates the same number of requests directly with
    ``crm.service.request.create`` in batches of ``--batch`` (the work the job
-   cannot avoid) and prints the ratio job / plain creation.
+   cannot avoid) and prints the ratio job / plain creation (target <= 1.5: the
+   plans' selection, occurrence rows and advancing cost at most half of the
+   request creation itself, which dominates the job's time).
 Everything is rolled back at the end unless ``--commit``.
 """
 
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import bench_parser, measure, open_env  # noqa: E402
 
-TARGET_JOB_SECONDS = 10
+TARGET_RATIO = 1.5
 
 
 def get_parser():
@@ -104,8 +106,8 @@ def insert_plans(env, count, due_share, company, partners, product, stamp):
             SELECT l.g, l.id AS lot_id,
                    CASE WHEN l.g %% 20 < 12 THEN 'months' WHEN l.g %% 20 < 17 THEN 'days' ELSE 'usage' END AS kind,
                    (CASE WHEN %(due_every)s > 0 AND l.g %% %(due_every)s = 0
-                         THEN CURRENT_DATE + (l.g %% 7)              -- due within the 7-day lead time
-                         ELSE CURRENT_DATE + 8 + (l.g %% 300) END)::date AS due
+                         THEN CURRENT_DATE + (l.g %% 7)::int              -- due within the 7-day lead time
+                         ELSE CURRENT_DATE + 8 + (l.g %% 300)::int END)::date AS due
               FROM lots l
         )
         INSERT INTO crm_service_plan
@@ -202,11 +204,9 @@ def main():
         print(plain)
         ratio = job.seconds / plain.seconds if plain.seconds else 0
         print(f"job / plain creation: {ratio:.2f}")
-        ok = job.seconds <= TARGET_JOB_SECONDS and not again and created and due == len(created)
-        print(
-            f"job {job.seconds:.2f} s (target <= {TARGET_JOB_SECONDS} s): "
-            + ("targets met" if ok else "TARGETS MISSED")
-        )
+        ok = ratio <= TARGET_RATIO and not again and created and due == len(created)
+        verdict = "targets met" if ok else "TARGETS MISSED"
+        print(f"job / plain creation {ratio:.2f} (target <= {TARGET_RATIO}), nothing twice: {verdict}")
         return 0 if ok else 1
 
 
