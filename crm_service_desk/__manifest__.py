@@ -38,6 +38,13 @@
     "demo": [
         "demo/crm_service_demo.xml",
         "demo/crm_service_workorder_demo.xml",
+        "security/crm_service_plan_security.xml",
+        "data/crm_service_plan_cron_data.xml",
+        "views/crm_service_plan_views.xml",
+    ],
+    "demo": [
+        "demo/crm_service_demo.xml",
+        "demo/crm_service_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -19,3 +19,10 @@ from . import stock_move_warranty
 from . import stock_picking_asset
 from . import res_partner_asset
 from . import crm_service_request_workorder
+from . import crm_service_plan
+from . import crm_service_plan_reading
+from . import crm_service_plan_occurrence
+from . import crm_service_request_plan
+from . import res_company_service_plan
+from . import res_config_settings_service_plan
+from . import res_partner_service_plan

@@ -10,3 +10,4 @@ from . import test_asset
 from . import test_workorder
 from . import test_workorder_tour
 from . import test_i18n
+from . import test_service_plan

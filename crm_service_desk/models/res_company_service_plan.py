@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    service_plan_lead_days = fields.Integer(
+        string="Service Plan Lead Time",
+        default=7,
+        help="Days before the due date at which new service plans create their maintenance requests.",
+    )
