@@ -25,25 +25,19 @@
         "report/crm_service_rating_report_views.xml",
         "views/crm_service_capa_action_views.xml",
         "views/crm_service_defect_views.xml",
-    ],
-    "demo": [
-        "demo/crm_service_demo.xml",
-        "demo/crm_service_quality_demo.xml",
         "security/crm_service_workorder_security.xml",
         "report/crm_service_work_order_report.xml",
         "report/crm_service_work_order_templates.xml",
         "views/crm_service_asset_views.xml",
         "views/crm_service_workorder_views.xml",
-    ],
-    "demo": [
-        "demo/crm_service_demo.xml",
-        "demo/crm_service_workorder_demo.xml",
         "security/crm_service_plan_security.xml",
         "data/crm_service_plan_cron_data.xml",
         "views/crm_service_plan_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_quality_demo.xml",
+        "demo/crm_service_workorder_demo.xml",
         "demo/crm_service_plan_demo.xml",
     ],
     "assets": {
