@@ -1,3 +1,0 @@
-from . import controllers
-from . import models
-from . import wizard
