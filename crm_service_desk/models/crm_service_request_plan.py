@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class CrmServiceRequest(models.Model):
-    _inherit = "crm.service.request"
+    _inherit = "crm.service.request"  # pylint: disable=consider-merging-classes-inherited
 
     service_plan_id = fields.Many2one(
         "crm.service.plan",

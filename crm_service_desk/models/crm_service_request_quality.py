@@ -44,7 +44,7 @@ def text_terms(text):
 
 
 class CrmServiceRequest(models.Model):
-    _inherit = "crm.service.request"
+    _inherit = "crm.service.request"  # pylint: disable=consider-merging-classes-inherited
 
     # Complaints (投诉处理)
     complaint_department_id = fields.Many2one(

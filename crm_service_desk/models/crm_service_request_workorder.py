@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 
 class CrmServiceRequest(models.Model):
-    _inherit = "crm.service.request"
+    _inherit = "crm.service.request"  # pylint: disable=consider-merging-classes-inherited
 
     asset_id = fields.Many2one("crm.service.asset", string="Asset", compute="_compute_asset_id")
     repair_ids = fields.One2many(

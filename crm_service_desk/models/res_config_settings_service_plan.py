@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     service_plan_lead_days = fields.Integer(related="company_id.service_plan_lead_days", readonly=False)
 

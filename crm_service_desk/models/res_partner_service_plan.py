@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     service_plan_count = fields.Integer(
         compute="_compute_service_plan_count", groups="crm_service_desk.crm_service_desk_group_user"

@@ -34,6 +34,12 @@ registry.category("web_tour.tours").add("crm_pool_claim_tour", {
             trigger: ".o_notification:contains('are now yours')",
         },
         {
+            // The form reloads the record after the claim; opening the tab
+            // before that reload would be undone by it.
+            content: "The pool banner is gone",
+            trigger: ".o_form_view:not(:has(.alert-info:contains('In the public pool since')))",
+        },
+        {
             content: "Open the sales tab",
             trigger: ".o_form_view .o_notebook .nav-link:contains('Sales & Purchase')",
             run: "click",
@@ -41,10 +47,6 @@ registry.category("web_tour.tours").add("crm_pool_claim_tour", {
         {
             content: "The salesperson is the user",
             trigger: ".o_form_view .o_field_widget[name='user_id'] input:value('Tour Pool Salesman')",
-        },
-        {
-            content: "The pool banner is gone",
-            trigger: ".o_form_view:not(:has(.alert-info:contains('In the public pool since')))",
         },
     ],
 });
