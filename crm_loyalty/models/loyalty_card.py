@@ -1,0 +1,154 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+class LoyaltyCard(models.Model):
+    _inherit = "loyalty.card"
+
+    crm_ledger_ids = fields.One2many("crm.loyalty.ledger", "card_id", string="Points Ledger", readonly=True)
+    crm_tier_id = fields.Many2one("crm.loyalty.tier", string="Tier", readonly=True, index="btree_not_null", copy=False)
+    crm_tier_date = fields.Date(string="Tier Since", readonly=True, copy=False)
+    crm_tier_history_ids = fields.One2many("crm.loyalty.tier.history", "card_id", string="Tier History", readonly=True)
+    crm_next_expiry_date = fields.Date(string="Next Expiry", compute="_compute_crm_next_expiry")
+    crm_next_expiry_points = fields.Float(string="Points Expiring Next", compute="_compute_crm_next_expiry")
+
+    def _compute_crm_next_expiry(self):
+        self.crm_next_expiry_date = False
+        self.crm_next_expiry_points = 0.0
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (card_id) card_id, expiry_date,
+                   SUM(remaining) OVER (PARTITION BY card_id, expiry_date)
+              FROM crm_loyalty_ledger
+             WHERE card_id = ANY(%s) AND remaining > 0 AND expiry_date IS NOT NULL
+             ORDER BY card_id, expiry_date
+            """,
+            [self.ids],
+        )
+        for card_id, expiry_date, points in self.env.cr.fetchall():
+            card = self.browse(card_id)
+            card.crm_next_expiry_date = expiry_date
+            card.crm_next_expiry_points = points
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        programs = self.env["loyalty.program"].browse(
+            [vals.get("program_id") or self.env.context.get("active_id") for vals in vals_list]
+        )
+        opening = []
+        for vals, program in zip(vals_list, programs, strict=True):
+            points = vals.get("points") or 0.0
+            if program.exists() and program._crm_loyalty_is_ledger() and points:
+                vals["points"] = 0.0
+                opening.append(points)
+            else:
+                opening.append(0.0)
+        cards = super().create(vals_list)
+        entries = [
+            {"card": card, "points": points, "entry_type": "adjustment", "description": self.env._("Opening balance")}
+            for card, points in zip(cards, opening, strict=True)
+            if points
+        ]
+        if entries:
+            self.env["crm.loyalty.ledger"]._post(entries)
+        return cards
+
+    def write(self, vals):
+        if "points" not in vals or self.env.context.get("crm_loyalty_ledger_posting"):
+            return super().write(vals)
+        ledger_cards = self.filtered(lambda card: card.program_id._crm_loyalty_is_ledger())
+        if not ledger_cards:
+            return super().write(vals)
+        origin = self.env.context.get("crm_loyalty_origin")
+        # A record in the context cannot come from an RPC call (JSON only):
+        # it marks a change made by the sales flow itself.
+        trusted = isinstance(origin, models.BaseModel)
+        if not (self.env.su or trusted or self.env.user.has_group("crm_loyalty.crm_loyalty_group_manager")):
+            raise AccessError(
+                self.env._(
+                    "Only loyalty managers can change the points of loyalty card %(card)s.", card=ledger_cards[0].code
+                )
+            )
+        vals = dict(vals)
+        new_points = vals.pop("points")
+        others = self - ledger_cards
+        if others:
+            super(LoyaltyCard, others).write({**vals, "points": new_points})
+        if vals:
+            super(LoyaltyCard, ledger_cards).write(vals)
+        entries = [ledger_cards._crm_loyalty_entry_for_target(card, new_points, origin) for card in ledger_cards]
+        # the sales flow keeps the card history itself
+        self.env["crm.loyalty.ledger"]._post(entries, history=not trusted)
+        return True
+
+    @api.model
+    def _crm_loyalty_entry_for_target(self, card, target, origin):
+        """The ledger entry for a direct change of a card's balance to
+        ``target`` (host flows and manual edits)."""
+        entry = {
+            "card": card,
+            "target": target,
+            "entry_type": "adjustment",
+            "description": self.env._("Balance updated"),
+        }
+        if isinstance(origin, models.BaseModel) and origin._name == "sale.order" and len(origin) == 1:
+            entry.update(sale_order_id=origin.id, description=self.env._("Order %s", origin.name))
+            if target < card.points:
+                entry["entry_type"] = "redemption"
+            else:
+                redemptions = (
+                    self.env["crm.loyalty.ledger"]
+                    .sudo()
+                    .search(
+                        [
+                            ("sale_order_id", "=", origin.id),
+                            ("card_id", "=", card.id),
+                            ("entry_type", "=", "redemption"),
+                        ]
+                    )
+                )
+                entry["entry_type"] = "reversal" if redemptions else "accrual"
+                entry["restore_entry_ids"] = redemptions.ids
+        return entry
+
+    def _crm_loyalty_expiring_batches(self):
+        """Open batches of the card that expire within the program's notice."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        days = self.program_id.crm_expiry_notice_days
+        return (
+            self.env["crm.loyalty.ledger"]
+            .sudo()
+            .search(
+                [
+                    ("card_id", "=", self.id),
+                    ("remaining", ">", 0),
+                    ("expiry_date", ">=", today),
+                    ("expiry_date", "<=", fields.Date.add(today, days=days)),
+                ],
+                order="expiry_date, id",
+            )
+        )
+
+    def action_crm_loyalty_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_loyalty.crm_loyalty_ledger_action")
+        action["domain"] = [("card_id", "=", self.id)]
+        action["context"] = {"search_default_card_id": self.id}
+        return action
+
+    def action_crm_loyalty_adjust(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Adjust Points"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.loyalty.adjust.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def action_crm_loyalty_statement(self):
+        return self.env.ref("crm_loyalty.action_report_loyalty_statement").report_action(self.partner_id)

@@ -1,0 +1,168 @@
+from collections import defaultdict
+
+from odoo import _, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    crm_loyalty_ledger_ids = fields.One2many(
+        "crm.loyalty.ledger", "sale_order_id", string="Loyalty Ledger", readonly=True
+    )
+
+    def _get_point_changes(self):
+        # Ledger cards get their points from _crm_loyalty_post_confirmation
+        # and _crm_loyalty_reverse_orders, with the order as source.
+        changes = super()._get_point_changes()
+        return {coupon: points for coupon, points in changes.items() if not coupon.program_id._crm_loyalty_is_ledger()}
+
+    def _program_check_compute_points(self, programs):
+        result = super()._program_check_compute_points(programs)
+        ledger_programs = programs.filtered(lambda program: program._crm_loyalty_is_ledger())
+        if not ledger_programs:
+            return result
+        points = ledger_programs._crm_loyalty_compute_points([self._crm_loyalty_document()])
+        cards = self.env["loyalty.card"].search(
+            [("partner_id", "=", self.partner_id.id), ("program_id", "in", ledger_programs.ids)]
+        )
+        for program in ledger_programs:
+            status = result.get(program, {})
+            if "points" not in status:
+                continue
+            if program.crm_accrual_moment != "confirm":
+                # earned later, from the invoices
+                status["points"] = [0.0]
+                continue
+            card = cards.filtered(lambda c, program=program: c.program_id == program)[:1]
+            multiplier = card.crm_tier_id.multiplier or 1.0
+            status["points"] = [points[program.id, 0] * multiplier]
+        return result
+
+    def _crm_loyalty_document(self):
+        """The order as a document for the rules (see
+        loyalty.program._crm_loyalty_compute_points)."""
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and not line.reward_id and not line.combo_item_id
+        )
+        return {
+            "partner": self.partner_id,
+            "company": self.company_id,
+            "date": fields.Date.context_today(self, self.date_order)
+            if self.date_order
+            else fields.Date.context_today(self),
+            "code_rules": self.code_enabled_rule_ids,
+            "lines": [
+                {
+                    "product": line.product_id,
+                    "qty": line.product_uom_qty,
+                    "untaxed": line.price_subtotal,
+                    "total": line.price_total,
+                }
+                for line in lines
+            ],
+        }
+
+    def action_confirm(self):
+        to_post = self.filtered(lambda order: order.state != "sale")
+        res = super().action_confirm()
+        to_post.filtered(lambda order: order.state == "sale")._crm_loyalty_post_confirmation()
+        return res
+
+    def _action_cancel(self):
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        res = super()._action_cancel()
+        confirmed._crm_loyalty_reverse_orders()
+        return res
+
+    def _crm_loyalty_post_confirmation(self):
+        """Points earned (programs that earn at confirmation) and used by the
+        confirmed orders, into the ledger. The host wrote the card history."""
+        entries = []
+        for order in self:
+            description = _("Order %s", order.name)
+            amount = order.currency_id._convert(
+                order.amount_untaxed, order.company_id.currency_id, order.company_id, fields.Date.context_today(self)
+            )
+            for coupon_point in order.coupon_point_ids:
+                card = coupon_point.coupon_id
+                if card.program_id._crm_loyalty_is_ledger() and coupon_point.points:
+                    entries.append(
+                        {
+                            "card": card,
+                            "points": coupon_point.points,
+                            "entry_type": "accrual",
+                            "amount": amount,
+                            "sale_order_id": order.id,
+                            "description": description,
+                        }
+                    )
+            costs = defaultdict(float)
+            for line in order.order_line:
+                if line.coupon_id and line.points_cost and line.coupon_id.program_id._crm_loyalty_is_ledger():
+                    costs[line.coupon_id] += line.points_cost
+            for card, cost in costs.items():
+                entries.append(
+                    {
+                        "card": card,
+                        "points": -cost,
+                        "entry_type": "redemption",
+                        "sale_order_id": order.id,
+                        "description": description,
+                    }
+                )
+        self.env["crm.loyalty.ledger"]._post(entries, history=False)
+
+    def _crm_loyalty_reverse_orders(self):
+        """Cancelled orders: give back the points they used, take back what
+        they earned (from their own batches first)."""
+        if not self:
+            return
+        rows = (
+            self.env["crm.loyalty.ledger"]
+            .sudo()
+            .search([("sale_order_id", "in", self.ids), ("move_id", "=", False)], order="id")
+        )
+        entries = []
+        for (order, card), order_rows in rows.grouped(lambda r: (r.sale_order_id, r.card_id)).items():
+            description = _("Order %s cancelled", order.name)
+            redemptions = order_rows.filtered(lambda r: r.entry_type == "redemption")
+            used = -sum(
+                order_rows.filtered(
+                    lambda r: r.entry_type == "redemption" or (r.entry_type == "reversal" and r.points > 0)
+                ).mapped("points")
+            )
+            if used > 0:
+                entries.append(
+                    {
+                        "card": card,
+                        "points": used,
+                        "entry_type": "reversal",
+                        "restore_entry_ids": redemptions.ids,
+                        "sale_order_id": order.id,
+                        "description": description,
+                    }
+                )
+            earned_rows = order_rows.filtered(
+                lambda r: r.entry_type == "accrual" or (r.entry_type == "reversal" and r.points < 0)
+            )
+            earned = sum(earned_rows.mapped("points"))
+            if earned > 0:
+                entries.append(
+                    {
+                        "card": card,
+                        "points": -earned,
+                        "entry_type": "reversal",
+                        "amount": -sum(earned_rows.mapped("amount")),
+                        "prefer_batch_ids": earned_rows.filtered(lambda r: r.entry_type == "accrual").ids,
+                        "sale_order_id": order.id,
+                        "description": description,
+                    }
+                )
+        self.env["crm.loyalty.ledger"]._post(entries, history=False)
+
+    def action_crm_loyalty_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_loyalty.crm_loyalty_ledger_action")
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        return action
