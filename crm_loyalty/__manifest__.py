@@ -7,7 +7,10 @@
     "author": "CRM China Suite",
     "website": "https://github.com/crm-china-suite",
     "license": "LGPL-3",
-    "depends": ["crm_core_ext", "sale_loyalty", "sale_stock", "account", "portal"],
+    # delivery: shipping lines earn no points (sale_loyalty_delivery, installed
+    # with it, keeps them out of the amounts), and Odoo 18.0 before
+    # odoo/odoo#194839 cannot apply a discount reward with taxes without it
+    "depends": ["crm_core_ext", "sale_loyalty", "sale_stock", "delivery", "account", "portal"],
     "data": [
         "security/crm_loyalty_security.xml",
         "security/ir.model.access.csv",

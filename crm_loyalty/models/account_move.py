@@ -41,6 +41,7 @@ class AccountMove(models.Model):
             .search(
                 [
                     ("program_type", "=", "loyalty"),
+                    ("crm_ledger", "=", True),
                     ("crm_accrual_moment", "in", ("invoice", "payment")),
                     ("company_id", "in", [*companies.ids, False]),
                 ]
@@ -83,14 +84,24 @@ class AccountMove(models.Model):
         """The invoice as a document for the rules: amounts in company
         currency, positive for invoices and credit notes alike."""
         self.ensure_one()
+        sign = -1 if self.move_type == "out_invoice" else 1
         lines = []
         for line in self.invoice_line_ids:
             if line.display_type != "product" or not line.product_id:
                 continue
-            untaxed = abs(line.balance)
+            # reward lines of the order (discounts, e-wallet, gift cards) are
+            # invoiced as negative lines: they lower the amount, as on the order
+            reward = line.sale_line_ids.reward_id[:1]
+            untaxed = sign * line.balance
             ratio = line.price_total / line.price_subtotal if line.price_subtotal else 1.0
             lines.append(
-                {"product": line.product_id, "qty": abs(line.quantity), "untaxed": untaxed, "total": untaxed * ratio}
+                {
+                    "product": line.product_id,
+                    "qty": 0.0 if reward else abs(line.quantity),
+                    "untaxed": untaxed,
+                    "total": untaxed * ratio,
+                    "reward": reward,
+                }
             )
         return {
             "partner": self.commercial_partner_id,

@@ -53,9 +53,9 @@ class CrmLoyaltyTier(models.Model):
         date = date or fields.Date.context_today(self)
         if cards is not None:
             programs = cards.program_id
-        programs = (programs or self.env["loyalty.program"].search([("crm_tier_ids", "!=", False)])).filtered(
-            "crm_tier_ids"
-        )
+        if programs is None:
+            programs = self.env["loyalty.program"].search([("crm_tier_ids", "!=", False), ("crm_ledger", "=", True)])
+        programs = programs.filtered(lambda program: program.crm_tier_ids and program._crm_loyalty_is_ledger())
         self.env["loyalty.card"].flush_model(["crm_tier_id", "program_id", "active"])
         self.env["crm.loyalty.ledger"].flush_model()
         history_vals = []

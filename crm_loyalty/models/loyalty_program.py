@@ -3,13 +3,19 @@ from datetime import date as date_type
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
 
+    crm_ledger = fields.Boolean(
+        string="Points Ledger",
+        help="Keep the points of this loyalty program in a ledger of batches: points expire, tiers, "
+        "rules by customer, earning on invoice or payment, reversal on credit notes and returns, "
+        "statements. Without it the program works as in standard Odoo.",
+    )
     crm_accrual_moment = fields.Selection(
         [
             ("confirm", "Order confirmation"),
@@ -91,10 +97,58 @@ class LoyaltyProgram(models.Model):
                     _("Program %(program)s: the tier window must be at least one month.", program=program.name)
                 )
 
+    @api.constrains("crm_ledger", "program_type")
+    def _check_crm_ledger_type(self):
+        for program in self:
+            if program.crm_ledger and program.program_type != "loyalty":
+                raise ValidationError(
+                    _("Program %(program)s: only loyalty programs can keep a points ledger.", program=program.name)
+                )
+
     def _crm_loyalty_is_ledger(self):
         """Programs whose cards keep their points in the ledger."""
         self.ensure_one()
-        return self.program_type == "loyalty"
+        return self.crm_ledger and self.program_type == "loyalty"
+
+    def write(self, vals):
+        if "crm_ledger" not in vals:
+            return super().write(vals)
+        turned_on = self.filtered(lambda program: not program.crm_ledger) if vals["crm_ledger"] else self.browse()
+        turned_off = self.filtered("crm_ledger") if not vals["crm_ledger"] else self.browse()
+        if turned_off and self.env["crm.loyalty.ledger"].sudo().search_count(
+            [("program_id", "in", turned_off.ids)], limit=1
+        ):
+            raise UserError(
+                _(
+                    "Program %(program)s already has points in its ledger: the ledger cannot be switched off. "
+                    "Archive the program and start a new one instead.",
+                    program=turned_off[0].name,
+                )
+            )
+        res = super().write(vals)
+        if turned_on:
+            turned_on._crm_loyalty_open_ledger()
+        return res
+
+    def _crm_loyalty_open_ledger(self):
+        """A program switched to the ledger: the points its cards already hold
+        become an opening batch each, so that the card balance stays the sum
+        of its ledger."""
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("program_id", "in", self.ids), ("points", "!=", 0)])
+        )
+        if not cards:
+            return
+        description = self.env._("Opening balance")
+        entries = [
+            {"card": card, "points": card.points, "entry_type": "adjustment", "description": description}
+            for card in cards
+        ]
+        cards.with_context(crm_loyalty_ledger_posting=True).write({"points": 0.0})
+        self.env["crm.loyalty.ledger"].with_context(loyalty_no_mail=True)._post(entries, history=False)
 
     def _crm_loyalty_expiry_date(self, date):
         self.ensure_one()
@@ -109,8 +163,13 @@ class LoyaltyProgram(models.Model):
 
         ``docs`` is a list of dicts: ``partner``, ``company``, ``date``,
         ``lines`` (dicts with ``product``, ``qty``, ``untaxed``, ``total``,
-        amounts positive) and optionally ``code_rules`` (the rules triggered by
-        a code). Returns ``{(program_id, doc_index): points}`` before the
+        amounts positive for what is sold, and ``reward``: the
+        ``loyalty.reward`` of a reward line, whose amounts are negative) and
+        optionally ``code_rules`` (the rules triggered by a code). Reward lines
+        count as in ``sale.order._program_check_compute_points``: the
+        discounts of other programs triggered by a code lower the minimum to
+        reach, and every reward line except e-wallet, gift card and loyalty
+        ones lowers the amount that earns points. Returns ``{(program_id, doc_index): points}`` before the
         tier multiplier. Matching products are found once per rule for all
         documents: no query per document.
         """
@@ -132,18 +191,27 @@ class LoyaltyProgram(models.Model):
                     if not rule_products:
                         continue
                     lines = [line for line in doc["lines"] if line["product"] in rule_products]
-                    if not lines:
+                    if not any(not line.get("reward") for line in lines):
                         continue
                     qty = sum(line["qty"] for line in lines)
-                    untaxed = sum(line["untaxed"] for line in lines)
-                    total = sum(line["total"] for line in lines)
+                    threshold_lines = [
+                        line for line in lines if not program._crm_loyalty_skip_for_threshold(line.get("reward"))
+                    ]
+                    untaxed = sum(line["untaxed"] for line in threshold_lines)
+                    total = sum(line["total"] for line in threshold_lines)
+                    paid = sum(
+                        line["total"]
+                        for line in lines
+                        if not line.get("reward")
+                        or line["reward"].program_id.program_type not in ("ewallet", "gift_card", program.program_type)
+                    )
                     reached = total if rule.minimum_amount_tax_mode == "incl" else untaxed
                     if reached < rule.minimum_amount or qty < rule.minimum_qty:
                         continue
                     if rule.reward_point_mode == "order":
                         rule_points = rule.reward_point_amount
                     elif rule.reward_point_mode == "money":
-                        rule_points = rule.reward_point_amount * total
+                        rule_points = rule.reward_point_amount * paid
                     else:
                         rule_points = rule.reward_point_amount * qty
                     points.append(float_round(rule_points, precision_digits=2, rounding_method="DOWN"))
@@ -152,6 +220,14 @@ class LoyaltyProgram(models.Model):
                 else:
                     result[program.id, index] = sum(points)
         return result
+
+    def _crm_loyalty_skip_for_threshold(self, reward):
+        """Whether a reward line does not count toward this program's minimum
+        amount: its own discounts and automatic discounts (as the host)."""
+        self.ensure_one()
+        if not reward or reward.reward_type != "discount":
+            return False
+        return reward.program_id == self or reward.program_id.trigger == "auto"
 
     @api.model
     def _crm_loyalty_demo_batches(self, program_ids, batches):

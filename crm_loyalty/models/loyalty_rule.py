@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class LoyaltyRule(models.Model):
     _inherit = "loyalty.rule"
 
+    crm_ledger = fields.Boolean(related="program_id.crm_ledger")
     crm_date_from = fields.Date(string="Valid From")
     crm_date_to = fields.Date(string="Valid Until")
     crm_company_ids = fields.Many2many(
@@ -57,16 +58,24 @@ class LoyaltyRule(models.Model):
     @api.model
     def _crm_check_amounts(self, vals):
         """Checked before the database sees the values, so that a negative
-        number is a clear message and not a constraint error."""
-        if "reward_point_amount" in vals and (vals["reward_point_amount"] or 0) <= 0:
+        number is a clear message and not a constraint error. Values may come
+        as text (imports, RPC): they are read as the field would read them."""
+
+        def number(key):
+            try:
+                return float(vals.get(key) or 0)
+            except (TypeError, ValueError):
+                return 0.0  # the ORM reports what it cannot convert
+
+        if "reward_point_amount" in vals and number("reward_point_amount") <= 0:
             raise ValidationError(
                 _("A rule must give a positive number of points, not %(points)s.", points=vals["reward_point_amount"])
             )
-        if (vals.get("minimum_amount") or 0) < 0:
+        if number("minimum_amount") < 0:
             raise ValidationError(
                 _("A rule's minimum purchase cannot be negative (%(amount)s).", amount=vals["minimum_amount"])
             )
-        if (vals.get("minimum_qty") or 0) < 0:
+        if number("minimum_qty") < 0:
             raise ValidationError(_("A rule's minimum quantity cannot be negative (%(qty)s).", qty=vals["minimum_qty"]))
 
     @api.model_create_multi

@@ -15,6 +15,7 @@ class ResPartner(models.Model):
                 [
                     ("partner_id", "child_of", self.commercial_partner_id.id),
                     ("program_id.program_type", "=", "loyalty"),
+                    ("program_id.crm_ledger", "=", True),
                     ("company_id", "in", [*self.env.companies.ids, False]),
                 ],
                 order="id",

@@ -42,8 +42,11 @@ class SaleOrder(models.Model):
         """The order as a document for the rules (see
         loyalty.program._crm_loyalty_compute_points)."""
         self.ensure_one()
-        lines = self.order_line.filtered(
-            lambda line: not line.display_type and not line.reward_id and not line.combo_item_id
+        # as the host counts them: reward lines of other programs lower the
+        # amount (what the customer pays), combo products carry their items'
+        # prices, lines without effect on thresholds (delivery) do not count
+        lines = (self.order_line - self._get_no_effect_on_threshold_lines()).filtered(
+            lambda line: not line.display_type and line.product_id and not line.combo_item_id
         )
         return {
             "partner": self.partner_id,
@@ -55,9 +58,10 @@ class SaleOrder(models.Model):
             "lines": [
                 {
                     "product": line.product_id,
-                    "qty": line.product_uom_qty,
-                    "untaxed": line.price_subtotal,
-                    "total": line.price_total,
+                    "qty": 0.0 if line.reward_id else line.product_uom_qty,
+                    "untaxed": self._get_order_line_price(line, "price_subtotal"),
+                    "total": self._get_order_line_price(line, "price_total"),
+                    "reward": line.reward_id,
                 }
                 for line in lines
             ],

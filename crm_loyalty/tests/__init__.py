@@ -6,3 +6,5 @@ from . import test_multicompany
 from . import test_concurrency
 from . import test_portal
 from . import test_statement
+from . import test_program_ledger
+from . import test_i18n

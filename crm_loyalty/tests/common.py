@@ -54,6 +54,7 @@ class LoyaltyCommon(AccountTestInvoicingCommon):
         vals = {
             "name": "积分计划",
             "program_type": "loyalty",
+            "crm_ledger": True,
             "trigger": "auto",
             "applies_on": "both",
             "company_id": (company or cls.company).id,

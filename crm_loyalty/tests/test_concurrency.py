@@ -18,7 +18,12 @@ class TestLoyaltyConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].create({"name": "Concurrent Loyalty Customer"})
             program = env["loyalty.program"].create(
-                {"name": "Concurrent Program", "program_type": "loyalty", "crm_accrual_moment": "invoice"}
+                {
+                    "name": "Concurrent Program",
+                    "program_type": "loyalty",
+                    "crm_ledger": True,
+                    "crm_accrual_moment": "invoice",
+                }
             )
             card = env["loyalty.card"].create({"program_id": program.id, "partner_id": partner.id, "points": 100})
             cr.commit()  # pylint: disable=invalid-commit

@@ -18,6 +18,7 @@ class TestLoyaltyPortal(HttpCase):
             {
                 "name": "会员积分",
                 "program_type": "loyalty",
+                "crm_ledger": True,
                 "trigger": "auto",
                 "applies_on": "both",
                 "company_id": cls.company.id,

@@ -64,6 +64,7 @@ def setup(env, args):
         {
             "name": "Bench accrual program",
             "program_type": "loyalty",
+            "crm_ledger": True,
             "trigger": "auto",
             "applies_on": "both",
             "crm_accrual_moment": "payment",

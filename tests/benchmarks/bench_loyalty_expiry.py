@@ -45,6 +45,7 @@ def build(env, args):
         {
             "name": "Bench expiry program",
             "program_type": "loyalty",
+            "crm_ledger": True,
             "crm_accrual_moment": "invoice",
             "crm_expiry_policy": "months",
             "crm_expiry_months": 12,

@@ -190,7 +190,7 @@ class Echo:
 # turns on the gates that crm_core_ext tests itself.)
 HOST_TESTS = {
     "crm_core_ext": ("crm", "sale", "sale_crm", "sale_stock"),
-    "crm_loyalty": ("loyalty", "sale_loyalty"),
+    "crm_loyalty": ("loyalty", "sale_loyalty", "sale_loyalty_delivery"),
     "crm_service_desk": ("repair",),
 }
 
