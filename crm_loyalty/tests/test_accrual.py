@@ -193,22 +193,38 @@ class TestLoyaltyAccrual(LoyaltyCommon):
         self.assertFalse(self._card(program, contact))
 
     def test_constant_queries_per_invoice(self):
-        """Posting one invoice costs the same number of queries whatever the
-        number of invoices and ledger rows already there."""
+        """Posting one invoice, and paying one, cost the same number of
+        queries whatever the number of invoices and ledger rows already there
+        (two programs, one earning on posting, one on payment)."""
         self._program(moment="invoice", rules=[{"reward_point_mode": "money", "reward_point_amount": 1}])
         self._program(
-            moment="invoice",
+            moment="payment",
             rules=[
                 {"reward_point_mode": "unit", "reward_point_amount": 2, "product_ids": [Command.set(self.product.ids)]}
             ],
         )
-        counts = []
-        for __ in range(4):
+        post_counts, pay_counts = [], []
+        for __ in range(5):
             move = self._invoice(self.customer, [(self.product, 1, 100)], post=False)
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             move.action_post()
             self.env.flush_all()
-            counts.append(self.env.cr.sql_log_count - before)
-        self.assertEqual(counts[2], counts[3], f"queries per posting: {counts}")
+            post_counts.append(self.env.cr.sql_log_count - before)
+            wizard = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=move.ids)
+                .create({})
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            wizard._create_payments()
+            self.env.flush_all()
+            pay_counts.append(self.env.cr.sql_log_count - before)
+        card_points = sum(self.env["loyalty.card"].search([("partner_id", "=", self.customer.id)]).mapped("points"))
+        self.assertEqual(card_points, 5 * (100 + 2), "both programs earned on every invoice")
+        # the first two warm the caches of the registry and the ORM
+        self.assertEqual(len(set(post_counts[2:])), 1, f"queries per posting: {post_counts}")
+        self.assertEqual(len(set(pay_counts[2:])), 1, f"queries per payment: {pay_counts}")
