@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
-    crm_ledger = fields.Boolean(related="program_id.crm_ledger")
+    crm_ledger = fields.Boolean(related="program_id.crm_ledger", string="Program Keeps a Ledger")
     crm_ledger_ids = fields.One2many("crm.loyalty.ledger", "card_id", string="Points Ledger", readonly=True)
     crm_tier_id = fields.Many2one("crm.loyalty.tier", string="Tier", readonly=True, index="btree_not_null", copy=False)
     crm_tier_date = fields.Date(string="Tier Since", readonly=True, copy=False)

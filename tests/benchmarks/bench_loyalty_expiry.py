@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the daily points expiry job (crm_loyalty).
 
-    python3 tests/runner/suite.py bench loyalty_expiry -d h7_bench [--cards 20000] \\
+    python3 tests/runner/suite.py bench loyalty_expiry -d bench_loyalty [--cards 20000] \\
         [--rows 1000000] [--due-share 0.3] [--regenerate]
 
 Not part of the test suite. It
