@@ -165,12 +165,15 @@ class LoyaltyProgram(models.Model):
         ``lines`` (dicts with ``product``, ``qty``, ``untaxed``, ``total``,
         amounts positive for what is sold, and ``reward``: the
         ``loyalty.reward`` of a reward line, whose amounts are negative) and
-        optionally ``code_rules`` (the rules triggered by a code). Reward lines
-        count as in ``sale.order._program_check_compute_points``: the
-        discounts of other programs triggered by a code lower the minimum to
-        reach, and every reward line except e-wallet, gift card and loyalty
-        ones lowers the amount that earns points. Returns ``{(program_id, doc_index): points}`` before the
-        tier multiplier. Matching products are found once per rule for all
+        optionally ``code_rules`` (the rules triggered by a code).
+
+        Reward lines count as in ``sale.order._program_check_compute_points``:
+        the discounts of other programs triggered by a code lower the minimum
+        to reach, and every reward line except e-wallet, gift card and loyalty
+        ones lowers the amount that earns points.
+
+        Returns ``{(program_id, doc_index): points}`` before the tier
+        multiplier. Matching products are found once per rule for all
         documents: no query per document.
         """
         products = self.env["product.product"].union(*[line["product"] for doc in docs for line in doc["lines"]])
