@@ -203,26 +203,26 @@ class TestLoyaltyAccrual(LoyaltyCommon):
                 {"reward_point_mode": "unit", "reward_point_amount": 2, "product_ids": [Command.set(self.product.ids)]}
             ],
         )
-        post_counts, pay_counts = [], []
-        for __ in range(5):
-            move = self._invoice(self.customer, [(self.product, 1, 100)], post=False)
+
+        def queries(action):
+            """Queries of ``action`` on a flushed, empty cache."""
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            move.action_post()
+            action()
             self.env.flush_all()
-            post_counts.append(self.env.cr.sql_log_count - before)
+            return self.env.cr.sql_log_count - before
+
+        post_counts, pay_counts = [], []
+        for __ in range(5):
+            move = self._invoice(self.customer, [(self.product, 1, 100)], post=False)
+            post_counts.append(queries(move.action_post))
             wizard = (
                 self.env["account.payment.register"]
                 .with_context(active_model="account.move", active_ids=move.ids)
                 .create({})
             )
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            wizard._create_payments()
-            self.env.flush_all()
-            pay_counts.append(self.env.cr.sql_log_count - before)
+            pay_counts.append(queries(wizard._create_payments))
         card_points = sum(self.env["loyalty.card"].search([("partner_id", "=", self.customer.id)]).mapped("points"))
         self.assertEqual(card_points, 5 * (100 + 2), "both programs earned on every invoice")
         # the first two warm the caches of the registry and the ORM
