@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
+from odoo.addons.crm_core_ext.tools.cron import run_in_batches
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 20000
@@ -192,15 +194,12 @@ class CrmCareEvent(models.Model):
         progress, the scheduler calls again at once while events remain; called
         elsewhere it loops until every due event is handled.
         """
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        total = 0
-        while True:
+
+        def run_batch():
             created, remaining = self.sudo()._create_care_activities(batch_size=batch_size)
-            total += len(created)
-            self.env["ir.cron"]._notify_progress(done=len(created), remaining=remaining)
-            if in_cron or not remaining or not created:
-                break
-        return total
+            return len(created), remaining
+
+        return run_in_batches(self.env, run_batch, "Care events (activities created)")
 
     @api.model
     def _create_care_activities(self, today=None, companies=None, batch_size=DEFAULT_BATCH_SIZE):

@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -9,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-_logger = logging.getLogger(__name__)
+from odoo.addons.crm_core_ext.tools.cron import run_in_batches
 
 # Customers named in a notification; the others are counted.
 NOTIFY_NAMES = 10
@@ -669,14 +668,6 @@ class ResPartner(models.Model):
         remain); called elsewhere, it loops until none is left.
         """
         self = self.sudo()
-        cron = self.env["ir.cron"]
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        returned_total = 0
-        while True:
-            done, remaining = self._crm_pool_reclaim_batch(batch_size)
-            returned_total += done
-            cron._notify_progress(done=done, remaining=remaining)
-            if in_cron or not remaining or not done:
-                break
-        _logger.info("Public pool: %s customers returned, %s remaining", returned_total, remaining)
-        return returned_total
+        return run_in_batches(
+            self.env, lambda: self._crm_pool_reclaim_batch(batch_size), "Public pool (customers returned)"
+        )

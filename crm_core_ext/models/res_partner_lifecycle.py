@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -6,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-_logger = logging.getLogger(__name__)
+from odoo.addons.crm_core_ext.tools.cron import run_in_batches
 
 # Stages of a customer who has bought; orders never move a customer down
 # this scale, the daily schedule does (to dormant, lost, or loyal -> repeat).
@@ -492,14 +491,6 @@ class ResPartner(models.Model):
         action), it loops until no customer is left to move.
         """
         self = self.sudo()
-        cron = self.env["ir.cron"]
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        moved_total = 0
-        while True:
-            done, remaining = self._crm_lifecycle_schedule_batch(batch_size)
-            moved_total += done
-            cron._notify_progress(done=done, remaining=remaining)
-            if in_cron or not remaining or not done:
-                break
-        _logger.info("Customer lifecycle: %s customers moved, %s remaining", moved_total, remaining)
-        return moved_total
+        return run_in_batches(
+            self.env, lambda: self._crm_lifecycle_schedule_batch(batch_size), "Customer lifecycle (customers moved)"
+        )
