@@ -212,16 +212,37 @@ def test_tags(args, modules):
     return ",".join(tags)
 
 
-def run_odoo_tests(args, install, suite_dirs, modules, target):
+class TestPass:
+    """One Odoo run of the test command: a fresh database, installed with or
+    without demo data, and the test tags it runs."""
+
+    def __init__(self, label, db, demo, tags):
+        self.label, self.db, self.demo, self.tags = label, db, demo, tags
+        self.report = self.rc = self.logfile = None
+
+
+def test_passes(args, modules):
+    """The demo pass runs everything (the suite's tests, its tours and the host
+    modules' tests); the pass without demo data runs the suite's own tests and
+    tours again, to show that none of them leans on demo records."""
+    passes = [TestPass("with demo data", args.db, True, test_tags(args, modules))]
+    if not args.demo_only:
+        tags = args.test_tags or ",".join(f"/{m}" for m in modules)
+        passes.append(TestPass("without demo data", f"{args.db}_nodemo", False, tags))
+    return passes
+
+
+def run_odoo_tests(args, install, suite_dirs, modules, target, test_pass):
     from logparse import LogParser  # noqa: PLC0415
 
-    tags = test_tags(args, modules)
+    tags = test_pass.tags
     logs = RUNNER_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    logfile = logs / f"test-{args.db}.log"
+    logfile = logs / f"test-{test_pass.db}.log"
     port = free_port()
     cmd = install.command(
-        *base_odoo_args(install, suite_dirs, target, args.db),
+        *base_odoo_args(install, suite_dirs, target, test_pass.db),
+        *(() if test_pass.demo else ("--without-demo", "all")),
         "--init",
         ",".join(modules),
         "--test-enable",
@@ -239,7 +260,7 @@ def run_odoo_tests(args, install, suite_dirs, modules, target):
         "--log-level",
         "info",
     )
-    log(f"Odoo tests: installing {', '.join(modules)} with demo data into a fresh database {args.db}")
+    log(f"Odoo tests: installing {', '.join(modules)} {test_pass.label} into a fresh database {test_pass.db}")
     log(f"test tags {tags}; HTTP (for browser tours) on 127.0.0.1:{port}; full log: {logfile}")
     parser, echo = LogParser(), Echo(modules, args.verbose)
     env = install.environ()
@@ -273,7 +294,7 @@ def run_odoo_tests(args, install, suite_dirs, modules, target):
                 proc.kill()
             raise
     log(f"Odoo exited with code {rc} after {time.time() - started:.0f}s")
-    return parser.report, rc, logfile
+    test_pass.report, test_pass.rc, test_pass.logfile = parser.report, rc, logfile
 
 
 def cmd_test(args):
@@ -287,27 +308,34 @@ def cmd_test(args):
 
         static_results = run_static(list(modules.values()), fmt=args.format_check)
 
+    target = setup_postgres(args, final_line=True)
+    browser_preflight()
+    passes = test_passes(args, modules)
+    for test_pass in passes:
+        run_pass(args, install, suite_dirs, modules, target, test_pass)
+    return summarize(args, modules, static_results, passes)
+
+
+def run_pass(args, install, suite_dirs, modules, target, test_pass):
     import pg  # noqa: PLC0415
 
-    target = setup_postgres(args, final_line=True)
-    lock = pg.DbLock(target, args.db)
+    db = test_pass.db
+    lock = pg.DbLock(target, db)
     if not lock.acquire():
-        fail_setup(f"another test run is using database {args.db}; wait for it or pass --db NAME", final_line=True)
+        fail_setup(f"another test run is using database {db}; wait for it or pass --db NAME", final_line=True)
     try:
-        pg.drop_database(target, args.db)
-        shutil.rmtree(RUNNER_DIR / "odoo-data" / "filestore" / args.db, ignore_errors=True)
-        browser_preflight()
+        pg.drop_database(target, db)
+        shutil.rmtree(RUNNER_DIR / "odoo-data" / "filestore" / db, ignore_errors=True)
         try:
-            report, rc, logfile = run_odoo_tests(args, install, suite_dirs, modules, target)
+            run_odoo_tests(args, install, suite_dirs, modules, target, test_pass)
         finally:
             if not args.keep_db:
-                pg.drop_database(target, args.db)
-                shutil.rmtree(RUNNER_DIR / "odoo-data" / "filestore" / args.db, ignore_errors=True)
+                pg.drop_database(target, db)
+                shutil.rmtree(RUNNER_DIR / "odoo-data" / "filestore" / db, ignore_errors=True)
             else:
-                log(f"kept database {args.db}")
+                log(f"kept database {db}")
     finally:
         lock.release()
-    return summarize(args, modules, static_results, report, rc, logfile)
 
 
 def classify_skips(args, modules, report):
@@ -334,15 +362,13 @@ def classify_skips(args, modules, report):
     return lines, failures, host_skips
 
 
-def summarize(args, modules, static_results, report, rc, logfile):
-    lines = ["", "=" * 30 + " Summary " + "=" * 30]
-    static_passed = sum(1 for r in static_results if r.ok)
-    static_failed = len(static_results) - static_passed
+def summarize_static(static_results):
+    lines = []
     if static_results:
+        passed = sum(1 for r in static_results if r.ok)
+        failed = len(static_results) - passed
         states = ", ".join(f"{r.name}: {'ok' if r.ok else 'FAILED'}" for r in static_results)
-        lines.append(
-            f"Static checks: {len(static_results)} run, {static_passed} passed, {static_failed} failed ({states})"
-        )
+        lines.append(f"Static checks: {len(static_results)} run, {passed} passed, {failed} failed ({states})")
         for r in static_results:
             if not r.ok and r.detail:
                 detail = r.detail.splitlines()
@@ -351,7 +377,13 @@ def summarize(args, modules, static_results, report, rc, logfile):
                     lines.append(f"  ... {len(detail) - 25} more lines above")
     else:
         lines.append("Static checks: not run (--no-static)")
+    return lines
 
+
+def summarize_pass(args, modules, test_pass):
+    """Summary lines of one Odoo run, and its (passed, failed, host skips)."""
+    report, rc = test_pass.report, test_pass.rc
+    lines = [f"Odoo run {test_pass.label} (database {test_pass.db}, tags {test_pass.tags}):"]
     odoo_failed = report.failures + report.errors
     lines.append(
         f"Odoo tests: {report.run} run, {report.passed} passed, {odoo_failed} failed "
@@ -376,8 +408,7 @@ def summarize(args, modules, static_results, report, rc, logfile):
 
     skip_lines, skip_failures, host_skips = classify_skips(args, modules, report)
     lines += skip_lines
-    browser_skips = report.browser_skips
-    if browser_skips:
+    if report.browser_skips:
         lines.append("  a skipped browser test is a failure: install websocket-client and Chromium (README.md)")
 
     log_errors = report.log_errors
@@ -389,13 +420,26 @@ def summarize(args, modules, static_results, report, rc, logfile):
         infra.append("Odoo did not report test totals: it stopped before the tests ended (see the log)")
     elif report.run == 0:
         infra.append("no Odoo test ran (a run without tests is a failure)")
-    failed = static_failed + odoo_failed + len(skip_failures) + len(log_errors) + len(infra)
+    failed = odoo_failed + len(skip_failures) + len(log_errors) + len(infra)
     if rc != 0 and failed == 0:
         infra.append(f"Odoo exited with code {rc}")
         failed += 1
     lines += [f"FAILURE: {item}" for item in infra]
-    lines.append(f"Full Odoo log: {logfile}")
-    passed = static_passed + report.passed
+    lines.append(f"Full Odoo log: {test_pass.logfile}")
+    return lines, report.passed, failed, host_skips
+
+
+def summarize(args, modules, static_results, passes):
+    lines = ["", "=" * 30 + " Summary " + "=" * 30, *summarize_static(static_results)]
+    passed = sum(1 for r in static_results if r.ok)
+    failed = len(static_results) - passed
+    host_skips = 0
+    for test_pass in passes:
+        pass_lines, pass_passed, pass_failed, pass_skips = summarize_pass(args, modules, test_pass)
+        lines += ["", *pass_lines]
+        passed += pass_passed
+        failed += pass_failed
+        host_skips += pass_skips
     skipped = f", {host_skips} skipped" if host_skips else ""
     lines.append(f"{passed} passed, {failed} failed{skipped}")
     print("\n".join(lines), flush=True)
@@ -492,6 +536,11 @@ def build_parser():
     test.add_argument("--format-check", action="store_true", help="also run `ruff format --check`")
     test.add_argument("--test-tags", help="odoo --test-tags value (default: /<module> for every selected module)")
     test.add_argument("--allow-skips", action="store_true", help="do not fail on skipped non-browser tests")
+    test.add_argument(
+        "--demo-only",
+        action="store_true",
+        help="skip the second run of the suite's tests on a database without demo data",
+    )
     test.add_argument("-v", "--verbose", action="store_true", help="echo Odoo's whole log")
     test.set_defaults(func=cmd_test)
 
