@@ -99,8 +99,9 @@ class CrmLoyaltyLedger(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        if not self.env.context.get("crm_loyalty_card_unlink"):
-            raise UserError(_("Ledger entries cannot be deleted; post an adjustment instead."))
+        # No exception, whoever asks: the rows of a deleted card go with it
+        # through the database's cascade, which does not come here.
+        raise UserError(_("Ledger entries cannot be deleted; post an adjustment instead."))
 
     # ------------------------------------------------------------------
     # Posting

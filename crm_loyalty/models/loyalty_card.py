@@ -57,7 +57,7 @@ class LoyaltyCard(models.Model):
         return cards
 
     def write(self, vals):
-        if "points" not in vals or self.env.context.get("crm_loyalty_ledger_posting"):
+        if "points" not in vals:
             return super().write(vals)
         ledger_cards = self.filtered(lambda card: card.program_id._crm_loyalty_is_ledger())
         if not ledger_cards:
@@ -83,6 +83,12 @@ class LoyaltyCard(models.Model):
         # the sales flow keeps the card history itself
         self.env["crm.loyalty.ledger"]._post(entries, history=not trusted)
         return True
+
+    def _crm_loyalty_clear_points(self):
+        """Set the cards' points to zero without a ledger entry: only for the
+        opening of a program's ledger, which posts the same points as opening
+        batches right after (private: no RPC call reaches it)."""
+        return super().write({"points": 0.0})
 
     @api.model
     def _crm_loyalty_entry_for_target(self, card, target, origin):

@@ -147,7 +147,7 @@ class LoyaltyProgram(models.Model):
             {"card": card, "points": card.points, "entry_type": "adjustment", "description": description}
             for card in cards
         ]
-        cards.with_context(crm_loyalty_ledger_posting=True).write({"points": 0.0})
+        cards._crm_loyalty_clear_points()
         self.env["crm.loyalty.ledger"].with_context(loyalty_no_mail=True)._post(entries, history=False)
 
     def _crm_loyalty_expiry_date(self, date):

@@ -8,3 +8,4 @@ from . import test_portal
 from . import test_statement
 from . import test_program_ledger
 from . import test_i18n
+from . import test_access
