@@ -97,6 +97,22 @@ class LoyaltyProgram(models.Model):
                     _("Program %(program)s: the tier window must be at least one month.", program=program.name)
                 )
 
+    @api.constrains("crm_expiry_mail_template_id")
+    def _check_crm_expiry_mail_template(self):
+        # the expiry job renders it as superuser for loyalty cards
+        for program in self:
+            template = program.crm_expiry_mail_template_id
+            if template and template.model != "loyalty.card":
+                raise ValidationError(
+                    _(
+                        "Program %(program)s: the expiry warning template %(template)s is a template of "
+                        "%(model)s, not of loyalty cards.",
+                        program=program.name,
+                        template=template.name,
+                        model=template.model_id.name or template.model,
+                    )
+                )
+
     @api.constrains("crm_ledger", "program_type")
     def _check_crm_ledger_type(self):
         for program in self:

@@ -9,3 +9,4 @@ from . import test_statement
 from . import test_program_ledger
 from . import test_i18n
 from . import test_access
+from . import test_jobs
