@@ -1,6 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import float_is_zero, float_round
+
+from .crm_loyalty_ledger import POINTS_DIGITS
 
 INVOICE_TYPES = ("out_invoice", "out_refund")
 
@@ -233,9 +236,10 @@ class AccountMove(models.Model):
                 if plan.program_id.crm_accrual_moment == "payment":
                     net = min(net, paid.get(move.id, 0.0))
                 target = plan.points * net / gross if gross else 0.0
-            target = plan.card_id.currency_id.round(target) if plan.card_id.currency_id else round(target, 2)
-            delta = round(target - accrued[key], 2)
-            if not delta:
+            # points, not money: the ledger's precision, whatever the currency's rounding
+            target = float_round(target, precision_digits=POINTS_DIGITS)
+            delta = float_round(target - accrued[key], precision_digits=POINTS_DIGITS)
+            if float_is_zero(delta, precision_digits=POINTS_DIGITS):
                 continue
             reason = reasons.get(move.id, {})
             entry = {

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
+from .crm_loyalty_ledger import POINTS_DIGITS
+
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
@@ -233,7 +235,7 @@ class LoyaltyProgram(models.Model):
                         rule_points = rule.reward_point_amount * paid
                     else:
                         rule_points = rule.reward_point_amount * qty
-                    points.append(float_round(rule_points, precision_digits=2, rounding_method="DOWN"))
+                    points.append(float_round(rule_points, precision_digits=POINTS_DIGITS, rounding_method="DOWN"))
                 if program.crm_rule_combination == "best":
                     result[program.id, index] = max(points, default=0.0)
                 else:

@@ -10,3 +10,4 @@ from . import test_program_ledger
 from . import test_i18n
 from . import test_access
 from . import test_jobs
+from . import test_currency
