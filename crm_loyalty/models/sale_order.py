@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -15,6 +16,19 @@ class SaleOrder(models.Model):
         # and _crm_loyalty_reverse_orders, with the order as source.
         changes = super()._get_point_changes()
         return {coupon: points for coupon, points in changes.items() if not coupon.program_id._crm_loyalty_is_ledger()}
+
+    def _crm_loyalty_reward_flow(self):
+        """The orders in sale_loyalty's own computation of rewards: the orders
+        themselves in the context (records, which no RPC call can put there)
+        let it change the reward lines of confirmed orders (see
+        sale.order.line._crm_loyalty_reward_change_allowed)."""
+        return self.with_context(crm_loyalty_reward_flow=self)
+
+    def _update_programs_and_rewards(self):
+        return super(SaleOrder, self._crm_loyalty_reward_flow())._update_programs_and_rewards()
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        return super(SaleOrder, self._crm_loyalty_reward_flow())._apply_program_reward(reward, coupon, **kwargs)
 
     def _program_check_compute_points(self, programs):
         result = super()._program_check_compute_points(programs)
@@ -82,6 +96,7 @@ class SaleOrder(models.Model):
     def _crm_loyalty_post_confirmation(self):
         """Points earned (programs that earn at confirmation) and used by the
         confirmed orders, into the ledger. The host wrote the card history."""
+        self._crm_loyalty_check_reward_cards()
         entries = []
         for order in self:
             description = _("Order %s", order.name)
@@ -102,8 +117,14 @@ class SaleOrder(models.Model):
                         }
                     )
             costs = defaultdict(float)
+            # reward lines only, as the host counts them (_get_point_changes)
             for line in order.order_line:
-                if line.coupon_id and line.points_cost and line.coupon_id.program_id._crm_loyalty_is_ledger():
+                if (
+                    line.reward_id
+                    and line.coupon_id
+                    and line.points_cost
+                    and line.coupon_id.program_id._crm_loyalty_is_ledger()
+                ):
                     costs[line.coupon_id] += line.points_cost
             for card, cost in costs.items():
                 entries.append(
@@ -116,6 +137,29 @@ class SaleOrder(models.Model):
                     }
                 )
         self.env["crm.loyalty.ledger"]._post(entries, history=False)
+
+    def _crm_loyalty_check_reward_cards(self):
+        """An order spends only its own customer's points: a ledger card of
+        someone else (applied to the quotation by hand) is refused."""
+        for order in self:
+            customer = order.partner_id.commercial_partner_id
+            for line in order.order_line:
+                card = line.coupon_id
+                if (
+                    line.reward_id
+                    and card.program_id._crm_loyalty_is_ledger()
+                    and card.partner_id.commercial_partner_id != customer
+                ):
+                    raise UserError(
+                        _(
+                            "Order %(order)s spends the points of loyalty card %(card)s, which belongs to "
+                            "%(owner)s, not to the order's customer %(customer)s.",
+                            order=order.name,
+                            card=card.code,
+                            owner=card.partner_id.display_name or "-",
+                            customer=customer.display_name,
+                        )
+                    )
 
     def _crm_loyalty_reverse_orders(self):
         """Cancelled orders: give back the points they used, take back what
