@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import LoyaltyCommon
 
@@ -202,3 +202,47 @@ class TestLoyaltyAccess(LoyaltyCommon):
         # a loyalty manager may
         self.card.with_user(self.manager).write({"crm_tier_id": tier.id})
         self.assertEqual(self.card.crm_tier_id, tier)
+
+    # ------------------------------------------------------------------
+    # "own customers only"
+    # ------------------------------------------------------------------
+
+    def test_own_customers_only_hides_other_customers_points(self):
+        restricted = new_test_user(
+            self.env,
+            login="loyalty_own_only",
+            groups="sales_team.group_sale_salesman,crm_core_ext.crm_core_ext_group_own_customers",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        mine = self.env["res.partner"].create({"name": "自己的客户", "is_company": True, "user_id": restricted.id})
+        theirs = self.env["res.partner"].create({"name": "别人的客户", "is_company": True, "user_id": self.salesman.id})
+        program = self._program(
+            moment="invoice",
+            name="Own",
+            crm_tier_ids=[Command.create({"name": "Silver", "threshold": 10, "multiplier": 1})],
+        )
+        for partner in (mine, theirs):
+            self._invoice(partner, [(self.product, 1, 100)])
+            card = self._card(program, partner)
+            self.Ledger._post([{"card": card, "points": -30, "entry_type": "redemption"}])
+        my_card, their_card = self._card(program, mine), self._card(program, theirs)
+
+        def visible(model, user):
+            return self.env[model].with_user(user).search([("id", "in", self.env[model].search([]).ids)])
+
+        rows = visible("crm.loyalty.ledger", restricted).filtered(lambda r: r.program_id == program)
+        self.assertEqual(rows.card_id, my_card)
+        consumption = visible("crm.loyalty.ledger.consumption", restricted)
+        self.assertTrue(consumption)
+        self.assertEqual(consumption.entry_id.card_id & (my_card | their_card), my_card)
+        self.assertEqual(visible("crm.loyalty.move.points", restricted).card_id & (my_card | their_card), my_card)
+        self.assertEqual(visible("crm.loyalty.tier.history", restricted).card_id & (my_card | their_card), my_card)
+        with self.assertRaises(AccessError):
+            self.Ledger.with_user(restricted).browse(self._ledger(their_card).ids).read(["points"])
+        # a salesperson without the restriction reads both
+        rows = visible("crm.loyalty.ledger", self.salesman).filtered(lambda r: r.program_id == program)
+        self.assertEqual(rows.card_id, my_card | their_card)
+        self.assertEqual(
+            visible("crm.loyalty.move.points", self.salesman).card_id & (my_card | their_card), my_card | their_card
+        )
