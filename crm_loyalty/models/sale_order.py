@@ -2,6 +2,9 @@ from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero, float_round
+
+from .crm_loyalty_ledger import POINTS_DIGITS
 
 
 class SaleOrder(models.Model):
@@ -208,6 +211,123 @@ class SaleOrder(models.Model):
                     }
                 )
         self.env["crm.loyalty.ledger"]._post(entries, history=False)
+
+    def _crm_loyalty_removed_share(self):
+        """{order id: share (0 to 1) of the order's value that its customer
+        no longer keeps or pays}. Per line, the larger of what came back
+        (returns, net of goods delivered again: a return of a return, an
+        exchange) and what was credited (posted credit notes, net of what was
+        invoiced beyond the line's value), so that a return and its credit
+        note count once."""
+        result = {}
+        for order in self:
+            lines = (order.order_line - order._get_no_effect_on_threshold_lines()).filtered(
+                lambda line: not line.display_type and not line.reward_id and not line.is_downpayment
+            )
+            value = removed = 0.0
+            for line in lines:
+                line_value = line.price_total
+                if line_value <= 0 or line.product_uom_qty <= 0:
+                    continue
+                value += line_value
+                outgoing, incoming = line._get_outgoing_incoming_moves()
+                delivered = sum(
+                    move.product_uom._compute_quantity(move.quantity, line.product_uom)
+                    for move in outgoing
+                    if move.state == "done"
+                )
+                came_back = sum(
+                    move.product_uom._compute_quantity(move.quantity, line.product_uom)
+                    for move in incoming
+                    if move.state == "done"
+                )
+                returned = min(line.product_uom_qty, max(0.0, came_back - max(0.0, delivered - line.product_uom_qty)))
+                invoiced = refunded = 0.0
+                for aml in line.invoice_lines:
+                    move = aml.move_id
+                    if move.state != "posted" or move.move_type not in ("out_invoice", "out_refund"):
+                        continue
+                    amount = aml.price_total
+                    if move.currency_id != order.currency_id:
+                        amount = move.currency_id._convert(
+                            amount, order.currency_id, order.company_id, move.invoice_date or move.date
+                        )
+                    if move.move_type == "out_invoice":
+                        invoiced += amount
+                    else:
+                        refunded += amount
+                credited = max(0.0, refunded - max(0.0, invoiced - line_value))
+                removed += min(line_value, max(returned * line_value / line.product_uom_qty, credited))
+            result[order.id] = min(1.0, removed / value) if value else 0.0
+        return result
+
+    def _crm_loyalty_sync_refunds(self, reasons):
+        """Bring what confirmed orders earned at confirmation in line with
+        what their customers keep and pay (see _crm_loyalty_removed_share):
+        the difference with the ledger is posted as a reversal, taken from
+        the order's own batches first, or, when goods go out again or a
+        credit note is reset, given back to the batches it was taken from.
+        ``reasons``: {order id: the ``picking_id`` or ``credit_note_id`` and
+        the ``description`` of the change}."""
+        orders = self.filtered(lambda order: order.state == "sale")
+        if not orders:
+            return
+        rows = (
+            self.env["crm.loyalty.ledger"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("move_id", "=", False),
+                    ("entry_type", "in", ("accrual", "reversal")),
+                    ("program_id.crm_accrual_moment", "=", "confirm"),
+                ],
+                order="id",
+            )
+        )
+        earned, earned_amount, batch_ids = defaultdict(float), defaultdict(float), defaultdict(list)
+        adjusted, adjustment_ids = defaultdict(float), defaultdict(list)
+        for row in rows:
+            key = (row.sale_order_id, row.card_id)
+            if row.picking_id or row.credit_note_id:
+                # what returns and credit notes took back (or gave back)
+                adjusted[key] += row.points
+                adjustment_ids[key].append(row.id)
+            elif row.entry_type == "accrual" or row.points < 0:
+                # what the order earned, less a cancellation
+                earned[key] += row.points
+                earned_amount[key] += row.amount
+                if row.entry_type == "accrual":
+                    batch_ids[key].append(row.id)
+        if not earned:
+            return
+        shares = self.browse({order.id for order, __ in earned})._crm_loyalty_removed_share()
+        entries = []
+        for (order, card), points in earned.items():
+            key = (order, card)
+            if points <= 0:
+                continue
+            target = float_round(-points * shares[order.id], precision_digits=POINTS_DIGITS)
+            delta = float_round(target - adjusted[key], precision_digits=POINTS_DIGITS)
+            if float_is_zero(delta, precision_digits=POINTS_DIGITS):
+                continue
+            reason = reasons.get(order.id, {})
+            entry = {
+                "card": card,
+                "points": delta,
+                "entry_type": "accrual" if delta > 0 else "reversal",
+                "amount": earned_amount[key] * delta / points,
+                "sale_order_id": order.id,
+                "picking_id": reason.get("picking_id"),
+                "credit_note_id": reason.get("credit_note_id"),
+                "description": reason.get("description") or _("Order %s", order.name),
+            }
+            if delta < 0:
+                entry["prefer_batch_ids"] = batch_ids[key]
+            else:
+                entry["restore_entry_ids"] = adjustment_ids[key]
+            entries.append(entry)
+        self.env["crm.loyalty.ledger"]._post(entries)
 
     def action_crm_loyalty_ledger(self):
         self.ensure_one()

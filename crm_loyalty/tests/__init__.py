@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_access
 from . import test_jobs
 from . import test_currency
+from . import test_reversal
