@@ -131,6 +131,7 @@ class AccountMove(models.Model):
         return {
             "partner": self.commercial_partner_id,
             "company": self.company_id,
+            "currency": self.company_id.currency_id,
             "date": self.invoice_date or self.date,
             "lines": lines,
         }

@@ -180,10 +180,12 @@ class LoyaltyProgram(models.Model):
         """Points each program gives each document (an order or an invoice).
 
         ``docs`` is a list of dicts: ``partner``, ``company``, ``date``,
-        ``lines`` (dicts with ``product``, ``qty``, ``untaxed``, ``total``,
-        amounts positive for what is sold, and ``reward``: the
-        ``loyalty.reward`` of a reward line, whose amounts are negative) and
-        optionally ``code_rules`` (the rules triggered by a code).
+        ``currency`` (of the amounts; the rules' minimum amounts, in the
+        program's currency, are converted into it), ``lines`` (dicts with
+        ``product``, ``qty``, ``untaxed``, ``total``, amounts positive for
+        what is sold, and ``reward``: the ``loyalty.reward`` of a reward line,
+        whose amounts are negative) and optionally ``code_rules`` (the rules
+        triggered by a code).
 
         Reward lines count as in ``sale.order._program_check_compute_points``:
         the discounts of other programs triggered by a code lower the minimum
@@ -227,7 +229,12 @@ class LoyaltyProgram(models.Model):
                         or line["reward"].program_id.program_type not in ("ewallet", "gift_card", program.program_type)
                     )
                     reached = total if rule.minimum_amount_tax_mode == "incl" else untaxed
-                    if reached < rule.minimum_amount or qty < rule.minimum_qty:
+                    minimum = rule.minimum_amount
+                    currency = doc.get("currency")
+                    if minimum and currency and program.currency_id and currency != program.currency_id:
+                        # the rule's minimum is in the program's currency
+                        minimum = program.currency_id._convert(minimum, currency, doc["company"], doc["date"])
+                    if reached < minimum or qty < rule.minimum_qty:
                         continue
                     if rule.reward_point_mode == "order":
                         rule_points = rule.reward_point_amount

@@ -68,6 +68,7 @@ class SaleOrder(models.Model):
         return {
             "partner": self.partner_id,
             "company": self.company_id,
+            "currency": self.currency_id,
             "date": fields.Date.context_today(self, self.date_order)
             if self.date_order
             else fields.Date.context_today(self),
