@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, float_round
 
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
 _logger = logging.getLogger(__name__)
 
 POINTS_DIGITS = 2
@@ -475,8 +477,10 @@ class CrmLoyaltyLedger(models.Model):
         # a system job: every company's cards, the template rendered as superuser
         programs = self.env["loyalty.program"].sudo().browse(sorted(row_ids))
         default_template = self.env.ref("crm_loyalty.mail_template_loyalty_points_expiring", raise_if_not_found=False)
-        notified, warned = [], 0
-        for program in programs:
+        warned = 0
+
+        def notify(program):
+            nonlocal warned
             template = program.crm_expiry_mail_template_id or default_template
             if template and template.model != "loyalty.card":
                 _logger.warning(
@@ -488,13 +492,17 @@ class CrmLoyaltyLedger(models.Model):
                     template.id,
                     template.model,
                 )
-                continue
+                return
             cards = self.env["loyalty.card"].sudo().browse(sorted(card_ids[program.id])).filtered("partner_id.email")
             if template and cards:
                 template.sudo().send_mail_batch(cards.ids, email_layout_xmlid="mail.mail_notification_light")
+            self.env.cr.execute(
+                "UPDATE crm_loyalty_ledger SET expiry_notified = true WHERE id = ANY(%s)", [row_ids[program.id]]
+            )
             warned += len(cards)
-            notified += row_ids[program.id]
-        if notified:
-            self.env.cr.execute("UPDATE crm_loyalty_ledger SET expiry_notified = true WHERE id = ANY(%s)", [notified])
-            self.invalidate_model(["expiry_notified"])
+
+        # one program's broken template or mail stops neither the others nor
+        # the expiry; its batches stay to be announced on the next run
+        run_isolated(programs, notify, "Loyalty points expiry warnings")
+        self.invalidate_model(["expiry_notified"])
         return warned

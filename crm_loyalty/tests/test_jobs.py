@@ -1,16 +1,21 @@
 from datetime import timedelta
+from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import LoyaltyCommon
 
+CRON_LOGGER = "odoo.addons.crm_core_ext.tools.cron"
 LEDGER_LOGGER = "odoo.addons.crm_loyalty.models.crm_loyalty_ledger"
 
 
 @tagged("post_install", "-at_install")
 class TestLoyaltyJobs(LoyaltyCommon):
-    """The expiry warning template must be one of loyalty cards."""
+    """The expiry and tier review jobs: the expiry warning template must be
+    one of loyalty cards, and one program that fails does not stop the job
+    for the others (it is tried again on the next run)."""
 
     @classmethod
     def setUpClass(cls):
@@ -74,3 +79,57 @@ class TestLoyaltyJobs(LoyaltyCommon):
         self.assertFalse(batch_a.expiry_notified, "warned again once the template is fixed")
         self.assertEqual(len(self._mails(self.card_b)), 1)
         self.assertTrue(batch_b.expiry_notified)
+
+    def test_expiry_job_goes_on_when_one_program_fails(self):
+        broken = self.env["mail.template"].create(
+            {
+                "name": "Broken expiry warning",
+                "model_id": self.env.ref("loyalty.model_loyalty_card").id,
+                "subject": "Expiring",
+                "body_html": '<p><t t-out="object.crm_no_such_field"/></p>',
+            }
+        )
+        self.program_a.crm_expiry_mail_template_id = broken
+        due = self._batch(self.card_b, 70, days_ago=200)  # expired six months after earning
+        batch_a = self._batch(self.card_a, 40, expires_in=10)
+        batch_b = self._batch(self.card_b, 50, expires_in=10)
+        with self.assertLogs(CRON_LOGGER, "ERROR") as logs:
+            self.Ledger._cron_expire_points()
+        self.assertIn(f"loyalty.program({self.program_a.id},)", "\n".join(logs.output))
+        self.env.invalidate_all()
+        self.assertEqual(due.remaining, 0, "the expiry itself is done")
+        self.assertEqual(due.expired_points, 70)
+        self.assertEqual(self.card_b.points, 50)
+        self.assertEqual(len(self._mails(self.card_b)), 1, "the other program's customers are warned")
+        self.assertTrue(batch_b.expiry_notified)
+        self.assertFalse(self._mails(self.card_a))
+        self.assertFalse(batch_a.expiry_notified, "tried again on the next run")
+        self.assertLedgerBalanced(self.card_a | self.card_b)
+
+    def test_tier_review_goes_on_when_one_program_fails(self):
+        for program in (self.program_a, self.program_b):
+            program.crm_tier_ids = [
+                Command.create({"name": "Silver", "threshold": 100, "multiplier": 1}),
+                Command.create({"name": "Gold", "threshold": 100000, "multiplier": 2}),
+            ]
+        gold_a = self.program_a.crm_tier_ids.filtered(lambda t: t.threshold == 100000)
+        gold_b = self.program_b.crm_tier_ids.filtered(lambda t: t.threshold == 100000)
+        self.card_a.sudo().crm_tier_id = gold_a
+        self.card_b.sudo().crm_tier_id = gold_b
+        History = type(self.env["crm.loyalty.tier.history"])
+        create = History.create
+        card_a = self.card_a
+
+        def failing_create(records, vals_list):
+            if any(vals["card_id"] == card_a.id for vals in vals_list):
+                raise RuntimeError("tier history of card A cannot be written")
+            return create(records, vals_list)
+
+        with patch.object(History, "create", failing_create), self.assertLogs(CRON_LOGGER, "ERROR") as logs:
+            self.env["crm.loyalty.tier"]._cron_review_tiers()
+        self.assertIn(f"loyalty.program({self.program_a.id},)", "\n".join(logs.output))
+        self.env.invalidate_all()
+        self.assertFalse(self.card_b.crm_tier_id, "the other program is reviewed: down from gold")
+        self.assertEqual(self.card_b.crm_tier_history_ids.direction, "downgrade")
+        self.assertEqual(self.card_a.crm_tier_id, gold_a, "rolled back alone, reviewed again next time")
+        self.assertFalse(self.card_a.crm_tier_history_ids)
