@@ -1,6 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import float_is_zero, float_round
+
+from .crm_loyalty_ledger import POINTS_DIGITS
 
 INVOICE_TYPES = ("out_invoice", "out_refund")
 
@@ -16,18 +19,21 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft)
         posted._crm_loyalty_on_post()
+        posted._crm_loyalty_sync_orders(posted=True)
         return posted
 
     def button_draft(self):
         posted = self.filtered(lambda move: move.state == "posted" and move.move_type in INVOICE_TYPES)
         res = super().button_draft()
         posted._crm_loyalty_on_unpost()
+        posted._crm_loyalty_sync_orders(posted=False)
         return res
 
     def button_cancel(self):
         posted = self.filtered(lambda move: move.state == "posted" and move.move_type in INVOICE_TYPES)
         res = super().button_cancel()
         posted._crm_loyalty_on_unpost()
+        posted._crm_loyalty_sync_orders(posted=False)
         return res
 
     # ------------------------------------------------------------------
@@ -66,6 +72,25 @@ class AccountMove(models.Model):
             for refund in refunds.filtered("reversed_entry_id")
         }
         (own | refunds.reversed_entry_id)._crm_loyalty_sync(reasons)
+
+    def _crm_loyalty_sync_orders(self, posted):
+        """Credit notes of an order's invoices (and invoices beyond what was
+        credited) change what the order keeps of the points it earned at
+        confirmation (see sale.order._crm_loyalty_sync_refunds)."""
+        reasons = {}
+        for move in self.filtered(lambda move: move.move_type in INVOICE_TYPES):
+            if move.move_type == "out_refund":
+                description = (
+                    self.env._("Credit note %s", move.name) if posted else self.env._("Credit note %s reset", move.name)
+                )
+            else:
+                description = (
+                    self.env._("Invoice %s", move.name) if posted else self.env._("Invoice %s reset", move.name)
+                )
+            for order in move.invoice_line_ids.sale_line_ids.order_id:
+                reasons.setdefault(order.id, {"credit_note_id": move.id, "description": description})
+        if reasons:
+            self.env["sale.order"].browse(list(reasons))._crm_loyalty_sync_refunds(reasons)
 
     def _crm_loyalty_on_unpost(self):
         refunds = self.filtered(lambda move: move.move_type == "out_refund" and move.reversed_entry_id)
@@ -106,6 +131,7 @@ class AccountMove(models.Model):
         return {
             "partner": self.commercial_partner_id,
             "company": self.company_id,
+            "currency": self.company_id.currency_id,
             "date": self.invoice_date or self.date,
             "lines": lines,
         }
@@ -233,9 +259,10 @@ class AccountMove(models.Model):
                 if plan.program_id.crm_accrual_moment == "payment":
                     net = min(net, paid.get(move.id, 0.0))
                 target = plan.points * net / gross if gross else 0.0
-            target = plan.card_id.currency_id.round(target) if plan.card_id.currency_id else round(target, 2)
-            delta = round(target - accrued[key], 2)
-            if not delta:
+            # points, not money: the ledger's precision, whatever the currency's rounding
+            target = float_round(target, precision_digits=POINTS_DIGITS)
+            delta = float_round(target - accrued[key], precision_digits=POINTS_DIGITS)
+            if float_is_zero(delta, precision_digits=POINTS_DIGITS):
                 continue
             reason = reasons.get(move.id, {})
             entry = {

@@ -1,8 +1,13 @@
+import logging
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, float_round
+
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
+_logger = logging.getLogger(__name__)
 
 POINTS_DIGITS = 2
 
@@ -99,8 +104,9 @@ class CrmLoyaltyLedger(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        if not self.env.context.get("crm_loyalty_card_unlink"):
-            raise UserError(_("Ledger entries cannot be deleted; post an adjustment instead."))
+        # No exception, whoever asks: the rows of a deleted card go with it
+        # through the database's cascade, which does not come here.
+        raise UserError(_("Ledger entries cannot be deleted; post an adjustment instead."))
 
     # ------------------------------------------------------------------
     # Posting
@@ -445,11 +451,13 @@ class CrmLoyaltyLedger(models.Model):
     @api.model
     def _notify_expiring(self):
         """E-mail each customer once per batch that expires within the
-        program's notice period."""
+        program's notice period. A program whose template is not one of
+        loyalty cards is skipped with a warning, its batches stay to be
+        announced once the template is fixed."""
         today = fields.Date.context_today(self)
         self.env.cr.execute(
             """
-            SELECT l.id, l.card_id
+            SELECT l.id, l.card_id, l.program_id
               FROM crm_loyalty_ledger l
               JOIN loyalty_program p ON p.id = l.program_id
              WHERE l.remaining > 0 AND NOT COALESCE(l.expiry_notified, false)
@@ -462,16 +470,39 @@ class CrmLoyaltyLedger(models.Model):
         rows = self.env.cr.fetchall()
         if not rows:
             return 0
+        row_ids, card_ids = defaultdict(list), defaultdict(set)
+        for row_id, card_id, program_id in rows:
+            row_ids[program_id].append(row_id)
+            card_ids[program_id].add(card_id)
         # a system job: every company's cards, the template rendered as superuser
-        cards = self.env["loyalty.card"].sudo().browse({card_id for __, card_id in rows}).filtered("partner_id.email")
-        for program, program_cards in cards.grouped("program_id").items():
-            template = program.crm_expiry_mail_template_id or self.env.ref(
-                "crm_loyalty.mail_template_loyalty_points_expiring", raise_if_not_found=False
+        programs = self.env["loyalty.program"].sudo().browse(sorted(row_ids))
+        default_template = self.env.ref("crm_loyalty.mail_template_loyalty_points_expiring", raise_if_not_found=False)
+        warned = 0
+
+        def notify(program):
+            nonlocal warned
+            template = program.crm_expiry_mail_template_id or default_template
+            if template and template.model != "loyalty.card":
+                _logger.warning(
+                    "Loyalty program %s (id %s): its expiry warning template %s (id %s) is a template of %s, "
+                    "not of loyalty.card; no warning sent",
+                    program.name,
+                    program.id,
+                    template.name,
+                    template.id,
+                    template.model,
+                )
+                return
+            cards = self.env["loyalty.card"].sudo().browse(sorted(card_ids[program.id])).filtered("partner_id.email")
+            if template and cards:
+                template.sudo().send_mail_batch(cards.ids, email_layout_xmlid="mail.mail_notification_light")
+            self.env.cr.execute(
+                "UPDATE crm_loyalty_ledger SET expiry_notified = true WHERE id = ANY(%s)", [row_ids[program.id]]
             )
-            if template:
-                template.sudo().send_mail_batch(program_cards.ids, email_layout_xmlid="mail.mail_notification_light")
-        self.env.cr.execute(
-            "UPDATE crm_loyalty_ledger SET expiry_notified = true WHERE id = ANY(%s)", [[row[0] for row in rows]]
-        )
+            warned += len(cards)
+
+        # one program's broken template or mail stops neither the others nor
+        # the expiry; its batches stay to be announced on the next run
+        run_isolated(programs, notify, "Loyalty points expiry warnings")
         self.invalidate_model(["expiry_notified"])
-        return len(cards)
+        return warned

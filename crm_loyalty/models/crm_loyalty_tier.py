@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
 
 class CrmLoyaltyTier(models.Model):
     """A membership level of a loyalty program (for example silver, gold,
@@ -115,6 +117,15 @@ class CrmLoyaltyTier(models.Model):
 
     @api.model
     def _cron_review_tiers(self):
-        """Periodic review: upgrades and downgrades of every card with tiers."""
-        history = self._review_cards()
-        self.env["ir.cron"]._notify_progress(done=len(history), remaining=0)
+        """Periodic review: upgrades and downgrades of every card with tiers,
+        program by program: one program that fails is rolled back alone and
+        reviewed again on the next run."""
+        programs = self.env["loyalty.program"].search([("crm_tier_ids", "!=", False), ("crm_ledger", "=", True)])
+        changes = 0
+
+        def review(program):
+            nonlocal changes
+            changes += len(self._review_cards(programs=program))
+
+        run_isolated(programs, review, "Loyalty tier review")
+        self.env["ir.cron"]._notify_progress(done=changes, remaining=0)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+CARD_GUARDED_FIELDS = ("partner_id", "program_id", "crm_tier_id", "crm_tier_date")
+
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
@@ -57,7 +59,8 @@ class LoyaltyCard(models.Model):
         return cards
 
     def write(self, vals):
-        if "points" not in vals or self.env.context.get("crm_loyalty_ledger_posting"):
+        self._crm_loyalty_check_card_fields(vals)
+        if "points" not in vals:
             return super().write(vals)
         ledger_cards = self.filtered(lambda card: card.program_id._crm_loyalty_is_ledger())
         if not ledger_cards:
@@ -83,6 +86,39 @@ class LoyaltyCard(models.Model):
         # the sales flow keeps the card history itself
         self.env["crm.loyalty.ledger"]._post(entries, history=not trusted)
         return True
+
+    def _crm_loyalty_check_card_fields(self, vals):
+        """Who owns a ledger card, in which program and tier, decides where
+        its points go and how many it earns: only loyalty managers change it
+        (the tier review writes the tier itself). A card of a program without
+        ledger keeps the host's rules, unless it would move into a ledger."""
+        fnames = [fname for fname in CARD_GUARDED_FIELDS if fname in vals]
+        if not fnames or self.env.su or self.env.user.has_group("crm_loyalty.crm_loyalty_group_manager"):
+            return
+        into_ledger = "program_id" in vals and any(
+            program._crm_loyalty_is_ledger() for program in self.env["loyalty.program"].browse(vals["program_id"])
+        )
+        for card in self:
+            if not (into_ledger or card.program_id._crm_loyalty_is_ledger()):
+                continue
+            for fname in fnames:
+                field = self._fields[fname]
+                if field.convert_to_cache(vals[fname], card, validate=False) != field.convert_to_cache(
+                    card[fname], card, validate=False
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "Only loyalty managers can change the customer, program or tier of loyalty card "
+                            "%(card)s.",
+                            card=card.code,
+                        )
+                    )
+
+    def _crm_loyalty_clear_points(self):
+        """Set the cards' points to zero without a ledger entry: only for the
+        opening of a program's ledger, which posts the same points as opening
+        batches right after (private: no RPC call reaches it)."""
+        return super().write({"points": 0.0})
 
     @api.model
     def _crm_loyalty_entry_for_target(self, card, target, origin):

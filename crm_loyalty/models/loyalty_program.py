@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
+from .crm_loyalty_ledger import POINTS_DIGITS
+
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
@@ -97,6 +99,22 @@ class LoyaltyProgram(models.Model):
                     _("Program %(program)s: the tier window must be at least one month.", program=program.name)
                 )
 
+    @api.constrains("crm_expiry_mail_template_id")
+    def _check_crm_expiry_mail_template(self):
+        # the expiry job renders it as superuser for loyalty cards
+        for program in self:
+            template = program.crm_expiry_mail_template_id
+            if template and template.model != "loyalty.card":
+                raise ValidationError(
+                    _(
+                        "Program %(program)s: the expiry warning template %(template)s is a template of "
+                        "%(model)s, not of loyalty cards.",
+                        program=program.name,
+                        template=template.name,
+                        model=template.model_id.name or template.model,
+                    )
+                )
+
     @api.constrains("crm_ledger", "program_type")
     def _check_crm_ledger_type(self):
         for program in self:
@@ -147,7 +165,7 @@ class LoyaltyProgram(models.Model):
             {"card": card, "points": card.points, "entry_type": "adjustment", "description": description}
             for card in cards
         ]
-        cards.with_context(crm_loyalty_ledger_posting=True).write({"points": 0.0})
+        cards._crm_loyalty_clear_points()
         self.env["crm.loyalty.ledger"].with_context(loyalty_no_mail=True)._post(entries, history=False)
 
     def _crm_loyalty_expiry_date(self, date):
@@ -162,10 +180,12 @@ class LoyaltyProgram(models.Model):
         """Points each program gives each document (an order or an invoice).
 
         ``docs`` is a list of dicts: ``partner``, ``company``, ``date``,
-        ``lines`` (dicts with ``product``, ``qty``, ``untaxed``, ``total``,
-        amounts positive for what is sold, and ``reward``: the
-        ``loyalty.reward`` of a reward line, whose amounts are negative) and
-        optionally ``code_rules`` (the rules triggered by a code).
+        ``currency`` (of the amounts; the rules' minimum amounts, in the
+        program's currency, are converted into it), ``lines`` (dicts with
+        ``product``, ``qty``, ``untaxed``, ``total``, amounts positive for
+        what is sold, and ``reward``: the ``loyalty.reward`` of a reward line,
+        whose amounts are negative) and optionally ``code_rules`` (the rules
+        triggered by a code).
 
         Reward lines count as in ``sale.order._program_check_compute_points``:
         the discounts of other programs triggered by a code lower the minimum
@@ -209,7 +229,12 @@ class LoyaltyProgram(models.Model):
                         or line["reward"].program_id.program_type not in ("ewallet", "gift_card", program.program_type)
                     )
                     reached = total if rule.minimum_amount_tax_mode == "incl" else untaxed
-                    if reached < rule.minimum_amount or qty < rule.minimum_qty:
+                    minimum = rule.minimum_amount
+                    currency = doc.get("currency")
+                    if minimum and currency and program.currency_id and currency != program.currency_id:
+                        # the rule's minimum is in the program's currency
+                        minimum = program.currency_id._convert(minimum, currency, doc["company"], doc["date"])
+                    if reached < minimum or qty < rule.minimum_qty:
                         continue
                     if rule.reward_point_mode == "order":
                         rule_points = rule.reward_point_amount
@@ -217,7 +242,7 @@ class LoyaltyProgram(models.Model):
                         rule_points = rule.reward_point_amount * paid
                     else:
                         rule_points = rule.reward_point_amount * qty
-                    points.append(float_round(rule_points, precision_digits=2, rounding_method="DOWN"))
+                    points.append(float_round(rule_points, precision_digits=POINTS_DIGITS, rounding_method="DOWN"))
                 if program.crm_rule_combination == "best":
                     result[program.id, index] = max(points, default=0.0)
                 else:

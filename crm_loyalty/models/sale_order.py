@@ -1,6 +1,10 @@
 from collections import defaultdict
 
 from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero, float_round
+
+from .crm_loyalty_ledger import POINTS_DIGITS
 
 
 class SaleOrder(models.Model):
@@ -15,6 +19,19 @@ class SaleOrder(models.Model):
         # and _crm_loyalty_reverse_orders, with the order as source.
         changes = super()._get_point_changes()
         return {coupon: points for coupon, points in changes.items() if not coupon.program_id._crm_loyalty_is_ledger()}
+
+    def _crm_loyalty_reward_flow(self):
+        """The orders in sale_loyalty's own computation of rewards: the orders
+        themselves in the context (records, which no RPC call can put there)
+        let it change the reward lines of confirmed orders (see
+        sale.order.line._crm_loyalty_reward_change_allowed)."""
+        return self.with_context(crm_loyalty_reward_flow=self)
+
+    def _update_programs_and_rewards(self):
+        return super(SaleOrder, self._crm_loyalty_reward_flow())._update_programs_and_rewards()
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        return super(SaleOrder, self._crm_loyalty_reward_flow())._apply_program_reward(reward, coupon, **kwargs)
 
     def _program_check_compute_points(self, programs):
         result = super()._program_check_compute_points(programs)
@@ -51,6 +68,7 @@ class SaleOrder(models.Model):
         return {
             "partner": self.partner_id,
             "company": self.company_id,
+            "currency": self.currency_id,
             "date": fields.Date.context_today(self, self.date_order)
             if self.date_order
             else fields.Date.context_today(self),
@@ -82,6 +100,7 @@ class SaleOrder(models.Model):
     def _crm_loyalty_post_confirmation(self):
         """Points earned (programs that earn at confirmation) and used by the
         confirmed orders, into the ledger. The host wrote the card history."""
+        self._crm_loyalty_check_reward_cards()
         entries = []
         for order in self:
             description = _("Order %s", order.name)
@@ -102,8 +121,14 @@ class SaleOrder(models.Model):
                         }
                     )
             costs = defaultdict(float)
+            # reward lines only, as the host counts them (_get_point_changes)
             for line in order.order_line:
-                if line.coupon_id and line.points_cost and line.coupon_id.program_id._crm_loyalty_is_ledger():
+                if (
+                    line.reward_id
+                    and line.coupon_id
+                    and line.points_cost
+                    and line.coupon_id.program_id._crm_loyalty_is_ledger()
+                ):
                     costs[line.coupon_id] += line.points_cost
             for card, cost in costs.items():
                 entries.append(
@@ -116,6 +141,29 @@ class SaleOrder(models.Model):
                     }
                 )
         self.env["crm.loyalty.ledger"]._post(entries, history=False)
+
+    def _crm_loyalty_check_reward_cards(self):
+        """An order spends only its own customer's points: a ledger card of
+        someone else (applied to the quotation by hand) is refused."""
+        for order in self:
+            customer = order.partner_id.commercial_partner_id
+            for line in order.order_line:
+                card = line.coupon_id
+                if (
+                    line.reward_id
+                    and card.program_id._crm_loyalty_is_ledger()
+                    and card.partner_id.commercial_partner_id != customer
+                ):
+                    raise UserError(
+                        _(
+                            "Order %(order)s spends the points of loyalty card %(card)s, which belongs to "
+                            "%(owner)s, not to the order's customer %(customer)s.",
+                            order=order.name,
+                            card=card.code,
+                            owner=card.partner_id.display_name or "-",
+                            customer=customer.display_name,
+                        )
+                    )
 
     def _crm_loyalty_reverse_orders(self):
         """Cancelled orders: give back the points they used, take back what
@@ -164,6 +212,123 @@ class SaleOrder(models.Model):
                     }
                 )
         self.env["crm.loyalty.ledger"]._post(entries, history=False)
+
+    def _crm_loyalty_removed_share(self):
+        """{order id: share (0 to 1) of the order's value that its customer
+        no longer keeps or pays}. Per line, the larger of what came back
+        (returns, net of goods delivered again: a return of a return, an
+        exchange) and what was credited (posted credit notes, net of what was
+        invoiced beyond the line's value), so that a return and its credit
+        note count once."""
+        result = {}
+        for order in self:
+            lines = (order.order_line - order._get_no_effect_on_threshold_lines()).filtered(
+                lambda line: not line.display_type and not line.reward_id and not line.is_downpayment
+            )
+            value = removed = 0.0
+            for line in lines:
+                line_value = line.price_total
+                if line_value <= 0 or line.product_uom_qty <= 0:
+                    continue
+                value += line_value
+                outgoing, incoming = line._get_outgoing_incoming_moves()
+                delivered = sum(
+                    move.product_uom._compute_quantity(move.quantity, line.product_uom)
+                    for move in outgoing
+                    if move.state == "done"
+                )
+                came_back = sum(
+                    move.product_uom._compute_quantity(move.quantity, line.product_uom)
+                    for move in incoming
+                    if move.state == "done"
+                )
+                returned = min(line.product_uom_qty, max(0.0, came_back - max(0.0, delivered - line.product_uom_qty)))
+                invoiced = refunded = 0.0
+                for aml in line.invoice_lines:
+                    move = aml.move_id
+                    if move.state != "posted" or move.move_type not in ("out_invoice", "out_refund"):
+                        continue
+                    amount = aml.price_total
+                    if move.currency_id != order.currency_id:
+                        amount = move.currency_id._convert(
+                            amount, order.currency_id, order.company_id, move.invoice_date or move.date
+                        )
+                    if move.move_type == "out_invoice":
+                        invoiced += amount
+                    else:
+                        refunded += amount
+                credited = max(0.0, refunded - max(0.0, invoiced - line_value))
+                removed += min(line_value, max(returned * line_value / line.product_uom_qty, credited))
+            result[order.id] = min(1.0, removed / value) if value else 0.0
+        return result
+
+    def _crm_loyalty_sync_refunds(self, reasons):
+        """Bring what confirmed orders earned at confirmation in line with
+        what their customers keep and pay (see _crm_loyalty_removed_share):
+        the difference with the ledger is posted as a reversal, taken from
+        the order's own batches first, or, when goods go out again or a
+        credit note is reset, given back to the batches it was taken from.
+        ``reasons``: {order id: the ``picking_id`` or ``credit_note_id`` and
+        the ``description`` of the change}."""
+        orders = self.filtered(lambda order: order.state == "sale")
+        if not orders:
+            return
+        rows = (
+            self.env["crm.loyalty.ledger"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("move_id", "=", False),
+                    ("entry_type", "in", ("accrual", "reversal")),
+                    ("program_id.crm_accrual_moment", "=", "confirm"),
+                ],
+                order="id",
+            )
+        )
+        earned, earned_amount, batch_ids = defaultdict(float), defaultdict(float), defaultdict(list)
+        adjusted, adjustment_ids = defaultdict(float), defaultdict(list)
+        for row in rows:
+            key = (row.sale_order_id, row.card_id)
+            if row.picking_id or row.credit_note_id:
+                # what returns and credit notes took back (or gave back)
+                adjusted[key] += row.points
+                adjustment_ids[key].append(row.id)
+            elif row.entry_type == "accrual" or row.points < 0:
+                # what the order earned, less a cancellation
+                earned[key] += row.points
+                earned_amount[key] += row.amount
+                if row.entry_type == "accrual":
+                    batch_ids[key].append(row.id)
+        if not earned:
+            return
+        shares = self.browse({order.id for order, __ in earned})._crm_loyalty_removed_share()
+        entries = []
+        for (order, card), points in earned.items():
+            key = (order, card)
+            if points <= 0:
+                continue
+            target = float_round(-points * shares[order.id], precision_digits=POINTS_DIGITS)
+            delta = float_round(target - adjusted[key], precision_digits=POINTS_DIGITS)
+            if float_is_zero(delta, precision_digits=POINTS_DIGITS):
+                continue
+            reason = reasons.get(order.id, {})
+            entry = {
+                "card": card,
+                "points": delta,
+                "entry_type": "accrual" if delta > 0 else "reversal",
+                "amount": earned_amount[key] * delta / points,
+                "sale_order_id": order.id,
+                "picking_id": reason.get("picking_id"),
+                "credit_note_id": reason.get("credit_note_id"),
+                "description": reason.get("description") or _("Order %s", order.name),
+            }
+            if delta < 0:
+                entry["prefer_batch_ids"] = batch_ids[key]
+            else:
+                entry["restore_entry_ids"] = adjustment_ids[key]
+            entries.append(entry)
+        self.env["crm.loyalty.ledger"]._post(entries)
 
     def action_crm_loyalty_ledger(self):
         self.ensure_one()

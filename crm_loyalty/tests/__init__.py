@@ -8,3 +8,7 @@ from . import test_portal
 from . import test_statement
 from . import test_program_ledger
 from . import test_i18n
+from . import test_access
+from . import test_jobs
+from . import test_currency
+from . import test_reversal
