@@ -1,7 +1,12 @@
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmCareLog(models.Model):
@@ -46,15 +51,18 @@ class CrmCareLog(models.Model):
             ("pending", "To Send"),
             ("queued", "Queued"),
             ("no_email", "No E-mail Address"),
+            ("failed", "Failed"),
         ],
         string="E-mail",
         default="none",
         readonly=True,
         index="btree_not_null",
         help="Greeting of the event type: to send (by the greetings job), queued in the outgoing mail queue, "
-        "or not sent because the contact has no e-mail address.",
+        "not sent because the contact has no e-mail address, or failed (its template could not be rendered "
+        "for the contact, for example; see the error).",
     )
     mail_id = fields.Many2one("mail.mail", string="E-mail Sent", readonly=True, ondelete="set null")
+    mail_error = fields.Text(string="E-mail Error", readonly=True, help="Why the greeting could not be sent.")
 
     _sql_constraints = [
         (
@@ -101,37 +109,73 @@ class CrmCareLog(models.Model):
 
     def _send_greetings(self):
         """Queue the greeting of each log ``self`` that has one to send: one
-        batch per template and company. Two queries record the result."""
+        batch per template and company. Two queries record the result.
+
+        A batch that fails (a template that cannot be rendered for one
+        contact, for example) is rolled back and sent again greeting by
+        greeting: the greetings that fail are marked failed with their error,
+        the others are queued."""
         groups = defaultdict(lambda: self.browse())
-        statuses = []  # (log id, status, mail id)
+        statuses = []  # (log id, status, mail id, error)
         for log in self.filtered(lambda log: log.mail_status == "pending"):
             template = log.event_type_id.mail_template_id
             if not template:
-                statuses.append((log.id, "none", None))
+                statuses.append((log.id, "none", None, None))
             elif not log.partner_id.email:
-                statuses.append((log.id, "no_email", None))
+                statuses.append((log.id, "no_email", None, None))
             else:
                 groups[template, log.company_id] |= log
         for (template, company), logs in groups.items():
-            mails = template.with_company(company).send_mail_batch(logs.partner_id.ids)
-            # one greeting per contact, even for two events of the same type
-            mail_by_partner = {mail.res_id: mail.id for mail in mails}
-            statuses += [(log.id, "queued", mail_by_partner.get(log.partner_id.id)) for log in logs]
+            try:
+                with self.env.cr.savepoint():
+                    statuses += logs._send_greetings_batch(template.with_company(company))
+            except Exception as error:  # any failure: the greetings one by one
+                _logger.info(
+                    "Care greetings: the batch of template %s (%s greetings) failed (%s); sending them one by one",
+                    template.id,
+                    len(logs),
+                    error,
+                )
+                statuses += logs._send_greetings_isolated(template.with_company(company))
         if statuses:
             self.env["mail.mail"].flush_model()
             self.env.cr.execute(
                 SQL(
                     """
-                UPDATE crm_care_log l SET mail_status = s.status, mail_id = s.mail_id
-                  FROM unnest(%s::int[], %s::varchar[], %s::int[]) AS s(id, status, mail_id)
+                UPDATE crm_care_log l SET mail_status = s.status, mail_id = s.mail_id, mail_error = s.error
+                  FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::text[]) AS s(id, status, mail_id, error)
                  WHERE l.id = s.id
                 """,
-                    [log_id for log_id, __, __ in statuses],
-                    [status for __, status, __ in statuses],
-                    [mail_id for __, __, mail_id in statuses],
+                    [log_id for log_id, __, __, __ in statuses],
+                    [status for __, status, __, __ in statuses],
+                    [mail_id for __, __, mail_id, __ in statuses],
+                    [error for __, __, __, error in statuses],
                 )
             )
-            self.invalidate_recordset(["mail_status", "mail_id"])
+            self.invalidate_recordset(["mail_status", "mail_id", "mail_error"])
+
+    def _send_greetings_batch(self, template):
+        """Queue the greetings of the logs ``self`` with ``template`` in one
+        batch; return their statuses."""
+        mails = template.send_mail_batch(self.partner_id.ids)
+        # one greeting per contact, even for two events of the same type
+        mail_by_partner = {mail.res_id: mail.id for mail in mails}
+        return [(log.id, "queued", mail_by_partner.get(log.partner_id.id), None) for log in self]
+
+    def _send_greetings_isolated(self, template):
+        """Queue the greetings of the logs ``self`` one by one, each in its
+        savepoint; return their statuses, failed ones with their error."""
+        statuses, errors = [], {}
+
+        def send(log):
+            try:
+                statuses.extend(log._send_greetings_batch(template))
+            except Exception as error:
+                errors[log.id] = str(error) or type(error).__name__
+                raise
+
+        __, failed = run_isolated(self, send, "Care greetings")
+        return statuses + [(log.id, "failed", None, errors.get(log.id)) for log in failed]
 
     # ------------------------------------------------------------------
     # SQL shared by the care jobs

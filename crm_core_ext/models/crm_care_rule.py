@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 20000
@@ -178,27 +180,35 @@ class CrmCareRule(models.Model):
         every rule is done."""
         rules = self.sudo().search([])
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        return rules._run(batch_size=batch_size, one_batch=in_cron)
+        return rules._run(batch_size=batch_size, one_batch=in_cron, isolated=True)
 
-    def _run(self, today=None, batch_size=DEFAULT_BATCH_SIZE, one_batch=False):
+    def _run(self, today=None, batch_size=DEFAULT_BATCH_SIZE, one_batch=False, isolated=False):
         """Create the activities of the rules ``self``; return how many.
 
         Per rule and batch, two statements: one selects the customers not
         contacted with their responsible user, one inserts the activities
         (``ON CONFLICT DO NOTHING`` on the open-activity index), the log rows
         and the followers.
+
+        :param isolated: run each rule in a savepoint of its own (the job): a
+            rule that fails is rolled back and logged, the others run; without
+            it (a manager's button) the error reaches the user
         """
         today = today or fields.Date.context_today(self)
         created = remaining = 0
+        results = {}
+
+        def run_rule(rule):
+            results[rule.id] = rule._run_rule(today, batch_size, one_batch)
+
         for rule in self:
-            rule_created = 0
-            while True:
-                count, remaining = rule._run_batch(today, batch_size)
-                rule_created += count
-                if (one_batch and remaining) or not remaining or not count:
-                    break
-            rule.write({"last_run": fields.Datetime.now(), "last_run_count": rule_created})
-            _logger.info("Care rule %s (%s): %s activities created", rule.name, rule.id, rule_created)
+            if isolated:
+                __, failed = run_isolated(rule, run_rule, "Care rules")
+                if failed:
+                    continue  # rolled back and logged; the next run tries it again
+                rule_created, remaining = results[rule.id]
+            else:
+                rule_created, remaining = rule._run_rule(today, batch_size, one_batch)
             created += rule_created
             if one_batch and remaining:
                 break
@@ -206,6 +216,19 @@ class CrmCareRule(models.Model):
             remaining = 0
         self.env["ir.cron"]._notify_progress(done=created, remaining=remaining)
         return created
+
+    def _run_rule(self, today, batch_size, one_batch):
+        """Run the rule ``self``, one batch or all; return (created, remaining)."""
+        self.ensure_one()
+        created = 0
+        while True:
+            count, remaining = self._run_batch(today, batch_size)
+            created += count
+            if (one_batch and remaining) or not remaining or not count:
+                break
+        self.write({"last_run": fields.Datetime.now(), "last_run_count": created})
+        _logger.info("Care rule %s (%s): %s activities created", self.name, self.id, created)
+        return created, remaining
 
     def _run_batch(self, today, batch_size):
         self.ensure_one()

@@ -12,6 +12,16 @@ from odoo.addons.crm_core_ext.tools.cron import run_in_batches
 
 # Customers named in a notification; the others are counted.
 NOTIFY_NAMES = 10
+# Who owns a customer and whether it is in the public pool: written by the
+# assignment primitives below (claims, assignments, releases, the pool job)
+# only, never directly by a user.
+OWNER_FIELDS = {"crm_owner_since", "crm_claimed", "crm_pool_since", "crm_pool_company_id"}
+# Context values of the trusted writes: the owner writes of the primitives
+# (``_crm_write_owner``) and the host's merge copying values onto the partner
+# kept (``_crm_merge_target``). Objects, not flags: a client sends JSON, and
+# cannot send these values.
+_OWNER_WRITE = object()
+_MERGE_WRITE = object()
 
 
 class ResPartner(models.Model):
@@ -121,12 +131,37 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "user_id" not in vals or self.env.context.get("crm_assignment_done"):
+        if self.env.context.get("crm_owner_write") is _OWNER_WRITE:
+            return super().write(vals)
+        if self._crm_is_merge_write():
+            # the partner kept by a merge keeps its own ownership and pool dates
+            vals = {fname: value for fname, value in vals.items() if fname not in OWNER_FIELDS}
+        if not self.env.su and OWNER_FIELDS & vals.keys():
+            raise AccessError(
+                _(
+                    "The public pool and ownership dates of a customer change only through assignments, claims "
+                    "and releases: %(fields)s cannot be written directly.",
+                    fields=", ".join(sorted(self._fields[fname].string for fname in OWNER_FIELDS & vals.keys())),
+                )
+            )
+        if "user_id" not in vals:
             return super().write(vals)
         user = self.env["res.users"].browse(vals["user_id"] or ())
         changed = self.filtered(lambda partner: partner.user_id != user)
         if not changed:
             return super().write(vals)
+        pool = changed._crm_pool_taken_by_write(user)
+        if pool:
+            # A salesperson setting a salesperson on customers of the public
+            # pool claims them: the pool's rules and claim limit apply.
+            # claimed first: a refused claim writes nothing
+            pool._crm_pool_claim(user)
+            others = self - pool
+            res = others.write(vals) if others else True
+            other_vals = {fname: value for fname, value in vals.items() if fname != "user_id"}
+            if other_vals:
+                res = pool.write(other_vals) and res
+            return res
         previous = {partner.id: partner.user_id for partner in changed}
         res = super(ResPartner, self - changed).write(vals) if self - changed else True
         vals = dict(vals, **self._crm_owner_values(user, "assign"))
@@ -143,6 +178,42 @@ class ResPartner(models.Model):
                 notify_receivers=False,  # Odoo tells the new salesperson ("You have been assigned to ...")
             )
         return res
+
+    def _crm_pool_taken_by_write(self, user):
+        """The partners ``self`` that a write of salesperson ``user`` takes
+        from the public pool as a claim: when the writer is not a Customer
+        Management administrator (who assigns pool customers) nor the system.
+
+        :raise UserError: when the writer gives pool customers to someone else
+        """
+        if self.env.su or not user or self.env.user.has_group("crm_core_ext.crm_core_ext_group_manager"):
+            return self.browse()
+        pool = self.filtered(lambda partner: partner.sudo().crm_pool_since)
+        if pool and user != self.env.user:
+            raise UserError(
+                _(
+                    "%(customer)s is in the public pool: salespeople claim pool customers for themselves, only a "
+                    "sales administrator can assign them to %(user)s.",
+                    customer=pool[0].display_name,
+                    user=user.sudo().name,
+                )
+            )
+        return pool
+
+    def _crm_merge_target(self):
+        """``self`` (the partner a merge keeps) for the host's merge to write
+        the merged values onto: values that only the suite's own jobs and
+        primitives set (ownership, pool, value level) are left as they are."""
+        return self.with_context(crm_partner_merge=_MERGE_WRITE)
+
+    def _crm_is_merge_write(self):
+        return self.env.context.get("crm_partner_merge") is _MERGE_WRITE
+
+    def _crm_write_owner(self, vals):
+        """Write the salesperson, team, ownership and pool values ``vals`` of
+        the assignment primitives, which check and record the move themselves:
+        without the checks and the history row of a direct ``write``."""
+        return self.with_context(crm_owner_write=_OWNER_WRITE).write(vals)
 
     @api.model
     def _crm_owner_values(self, user, kind):
@@ -218,11 +289,11 @@ class ResPartner(models.Model):
         if not changed:
             return changed
         contacts = changed._crm_contacts_following(previous)
-        records = (changed | contacts).with_context(crm_assignment_done=True, tracking_disable=True)
+        records = (changed | contacts).with_context(tracking_disable=True)
         vals = self._crm_owner_values(user, kind)
         if team:
             vals["crm_team_id"] = team.id
-        records.write(vals)
+        records._crm_write_owner(vals)
         if not team:
             records._crm_follow_user_team(user)
         self._crm_assignment_record(
@@ -258,9 +329,8 @@ class ResPartner(models.Model):
         by_company = defaultdict(lambda: self.browse())
         for partner in self:
             by_company[partner.company_id or self.env.company] |= partner
-        ctx = {"crm_assignment_done": True, "tracking_disable": True}
         for company, partners in by_company.items():
-            partners.with_context(**ctx).write(
+            partners.with_context(tracking_disable=True)._crm_write_owner(
                 {
                     "user_id": False,
                     "crm_owner_since": False,
@@ -270,7 +340,7 @@ class ResPartner(models.Model):
                     "crm_shared_user_ids": [Command.clear()],
                 }
             )
-        contacts.with_context(**ctx).write({"user_id": False})
+        contacts.with_context(tracking_disable=True)._crm_write_owner({"user_id": False})
         self._crm_assignment_record(
             [(partner, previous[partner.id], self.env["res.users"]) for partner in self],
             "release",

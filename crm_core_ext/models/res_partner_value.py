@@ -1,4 +1,9 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+# Set by the value model's computation only (``crm.value.model._recompute``,
+# in SQL); nobody sets them by hand.
+VALUE_FIELDS = {"crm_value_level_id", "crm_value_score", "crm_value_date"}
 
 
 class ResPartner(models.Model):
@@ -35,6 +40,31 @@ class ResPartner(models.Model):
         compute="_compute_crm_value_history_count",
         groups="crm_core_ext.crm_core_ext_group_user",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # empty values (defaults, blank import columns) change nothing
+            self._check_crm_value_write({fname: value for fname, value in vals.items() if value})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if VALUE_FIELDS & vals.keys() and self._crm_is_merge_write():
+            # the partner kept by a merge keeps its own level until the next computation
+            vals = {fname: value for fname, value in vals.items() if fname not in VALUE_FIELDS}
+        self._check_crm_value_write(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_crm_value_write(self, vals):
+        if self.env.su or not VALUE_FIELDS & vals.keys():
+            return
+        raise AccessError(
+            _(
+                "The value level, score and date of a customer are set by the computation of the company's value "
+                "model only (nightly, or its Recompute button); they cannot be changed by hand."
+            )
+        )
 
     def _compute_crm_value_history_count(self):
         data = self.env["crm.value.history"]._read_group(

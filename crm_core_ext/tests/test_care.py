@@ -15,6 +15,7 @@ from odoo.addons.crm_core_ext.models.crm_care_event import care_next_date
 D = date(2025, 6, 10)  # reference day of the event job tests (2025 is not a leap year)
 EVENT_LOGGER = "odoo.addons.crm_core_ext.models.crm_care_event"
 RULE_LOGGER = "odoo.addons.crm_core_ext.models.crm_care_rule"
+CRON_LOGGER = "odoo.addons.crm_core_ext.tools.cron"
 
 
 class CareCommon(TransactionCase):
@@ -267,6 +268,57 @@ class TestCareEvents(CareCommon):
         with self.assertRaises(ValidationError):
             self.anniversary.mail_template_id = lead_template
 
+    def test_failing_greetings_do_not_stop_the_others(self):
+        """A broken template or a greeting that cannot be created for one
+        contact marks that greeting failed with its error; the others are
+        queued, and the job does not stop on them at every run."""
+        self.birthday.send_mail = True
+        broken = self.env["mail.template"].create(
+            {
+                "name": "Broken anniversary greeting",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "{{ object.crm_no_such_field }}",
+                "partner_to": "{{ object.id }}",
+                "body_html": "<p>Happy anniversary</p>",
+            }
+        )
+        self.anniversary.write({"mail_template_id": broken.id, "send_mail": True})
+        bad_address = self.env["res.partner"].create(
+            {"name": "Bad Address", "parent_id": self.customer.id, "crm_care_target": True, "email": "bad@example.com"}
+        )
+        self._event(self.contact, date(1980, 6, 12))
+        self._event(bad_address, date(1980, 6, 12))
+        self._event(self.contact_2, date(1985, 6, 13), event_type=self.anniversary)
+        logs = self._run_events()
+        self.assertEqual(set(logs.mapped("mail_status")), {"pending"})
+        log_of = {log.partner_id: log for log in logs}
+
+        MailTemplate = type(self.env["mail.template"])
+        send_mail_batch = MailTemplate.send_mail_batch
+
+        def send_or_fail(template, res_ids, *args, **kwargs):
+            if bad_address.id in res_ids:
+                raise ValueError("the mail server refuses bad@example.com")
+            return send_mail_batch(template, res_ids, *args, **kwargs)
+
+        with (
+            patch.object(MailTemplate, "send_mail_batch", send_or_fail),
+            self.assertLogs(CRON_LOGGER, "ERROR") as logged,
+        ):
+            self.env["crm.care.log"]._cron_send_greetings()
+        self.assertEqual(len(logged.records), 2, "each failing greeting is logged once")
+        self.assertRecordValues(log_of[self.contact], [{"mail_status": "queued", "mail_error": False}])
+        self.assertTrue(log_of[self.contact].mail_id)
+        self.assertRecordValues(
+            log_of[bad_address] | log_of[self.contact_2],
+            [{"mail_status": "failed", "mail_id": False}, {"mail_status": "failed", "mail_id": False}],
+        )
+        self.assertIn("refuses bad@example.com", log_of[bad_address].mail_error)
+        self.assertTrue(log_of[self.contact_2].mail_error)
+        # failed greetings are not tried again at every run
+        with self.assertNoLogs(CRON_LOGGER, "ERROR"):
+            self.assertEqual(self.env["crm.care.log"]._cron_send_greetings()[0], 0)
+
     def test_responsible_fallback(self):
         """Salesperson of the customer, else of the contact, else the company's
         default care responsible; otherwise the event is skipped and logged."""
@@ -470,6 +522,33 @@ class TestCareRules(CareCommon):
         self.assertEqual(rule._run(today=self.today), 1)
         activity = self.env["mail.activity"].search([("crm_care_rule_id", "=", rule.id)])
         self.assertEqual(activity.user_id, self.salesman_2)
+
+    def test_failing_rule_does_not_stop_the_job(self):
+        """A rule that fails is rolled back and logged; the job runs the others."""
+        failing = self._rule(name="Failing rule", sequence=1)
+        working = self._rule(name="Working rule", sequence=2)
+        Rule = type(self.env["crm.care.rule"])
+        run_batch = Rule._run_batch
+
+        def run_or_fail(rule, today, batch_size):
+            count = run_batch(rule, today, batch_size)  # its activities are rolled back with it
+            if rule == failing:
+                raise ValueError("broken rule")
+            return count
+
+        with patch.object(Rule, "_run_batch", run_or_fail), self.assertLogs(CRON_LOGGER, "ERROR") as logged:
+            self.env["crm.care.rule"]._cron_run_rules()
+        self.assertIn("broken rule", logged.output[0])
+        self.assertFalse(self.env["mail.activity"].search([("crm_care_rule_id", "=", failing.id)]))
+        self.assertFalse(failing.last_run)
+        self.assertTrue(working.last_run)
+        self.assertIn(
+            self.cust["quiet"].id,
+            self.env["mail.activity"].search([("crm_care_rule_id", "=", working.id)]).mapped("res_id"),
+        )
+        # the button of a manager still tells the error
+        with patch.object(Rule, "_run_batch", run_or_fail), self.assertRaisesRegex(ValueError, "broken rule"):
+            failing._run(today=self.today)
 
     def test_bad_input_refused(self):
         Rule = self.env["crm.care.rule"]

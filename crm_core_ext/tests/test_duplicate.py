@@ -371,6 +371,52 @@ class TestDuplicate(TransactionCase):
         self.assertEqual(newer.crm_credit_code, older_code)
         self.assertEqual(self.huawei_contact.parent_id, newer)
 
+    def test_merge_by_a_contact_manager_with_owner_and_value_fields(self):
+        """The host's merge copies every stored value onto the partner kept,
+        through ``write``: the ownership and pool fields, which users cannot
+        write, stay those of the partner kept, and the value fields (merged
+        per company by the host itself) do not stop the merge."""
+        kept = self.env["res.partner"].create(
+            {"name": "杭州云帆机械有限公司", "is_company": True, "company_id": self.company_a.id}
+        )
+        merged = self.env["res.partner"].create(
+            {"name": "杭州云帆机械", "is_company": True, "company_id": self.company_a.id, "user_id": self.merger.id}
+        )
+        model = self.env["crm.value.model"].create(
+            {
+                "name": "Merge test model",
+                "company_id": self.company_a.id,
+                "active": False,
+                "level_ids": [Command.create({"name": "A", "code": "A", "min_score": 0})],
+            }
+        )
+        merged.with_company(self.company_a).write(
+            {"crm_value_level_id": model.level_ids.id, "crm_value_score": 80.0, "crm_value_date": "2025-01-01"}
+        )
+        merged.write({"crm_claimed": True})
+        self.assertTrue(merged.crm_owner_since)
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.merger)
+            .with_context(active_model="res.partner", active_ids=(kept | merged).ids)
+            .create({})
+        )
+        wizard.dst_partner_id = kept
+        wizard.action_merge()
+        self.assertFalse(merged.exists())
+        self.assertRecordValues(
+            kept.with_company(self.company_a),
+            [
+                {
+                    "user_id": False,  # the host does not merge the (computed) salesperson
+                    "crm_owner_since": False,
+                    "crm_claimed": False,
+                    "crm_value_level_id": model.level_ids.id,
+                    "crm_value_score": 80.0,
+                }
+            ],
+        )
+
     def test_merge_refuses_two_credit_codes(self):
         other = self.env["res.partner"].create(
             {"name": "北京华为 2", "is_company": True, "crm_credit_code": "91330106MA2B3C4D5D"}

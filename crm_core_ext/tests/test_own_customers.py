@@ -163,3 +163,72 @@ class TestOwnCustomersOnly(TransactionCase):
         history = self.env["crm.customer.assignment"].with_user(self.restricted).search([])
         self.assertIn(self.mine, history.partner_id)
         self.assertNotIn(self.others, history.partner_id)
+
+    def test_value_lifecycle_and_duplicate_rows_follow_the_customers(self):
+        """The value history, the lifecycle history and the duplicate review
+        show a restricted salesperson only rows of customers they may see."""
+        company = self.env.company
+        value_model = self.env["crm.value.model"].create(
+            {
+                "name": "Own customers test model",
+                "company_id": company.id,
+                "active": False,  # the company may have an active one already
+                "level_ids": [Command.create({"name": "A", "code": "A", "min_score": 0})],
+            }
+        )
+        values = self.env["crm.value.history"].create(
+            [
+                {"partner_id": partner.id, "company_id": company.id, "model_id": value_model.id, "date": "2025-01-01"}
+                for partner in (self.mine, self.others, self.pool)
+            ]
+        )
+        stage = self.env.ref("crm_core_ext.crm_lifecycle_stage_prospect")
+        moves = self.env["crm.lifecycle.history"].create(
+            [
+                {"partner_id": partner.id, "company_id": company.id, "stage_to_id": stage.id, "trigger": "manual"}
+                for partner in (self.mine, self.others, self.pool)
+            ]
+        )
+        Duplicate = self.env["crm.partner.duplicate"]
+        Duplicate._upsert_pairs(
+            [
+                (self.mine.id, self.pool.id, company.id, {"name"}),
+                (self.others.id, self.unowned.id, company.id, {"phone"}),
+                (self.mine.id, self.others.id, company.id, {"email"}),
+            ]
+        )
+        ours = self.mine | self.others | self.pool | self.unowned
+        pairs = Duplicate.search([("partner_id", "in", ours.ids), ("duplicate_id", "in", ours.ids)])
+        visible_pairs = pairs.filtered(lambda pair: (pair.partner_id | pair.duplicate_id) <= self.visible)
+        hidden_pairs = pairs - visible_pairs
+        self.assertTrue(visible_pairs, "the pair of the user's customer and a pool customer")
+        self.assertGreaterEqual(len(hidden_pairs), 2, "the pairs with the colleague's customer")
+
+        as_restricted = self.env(user=self.restricted)
+        self.assertEqual(
+            as_restricted["crm.value.history"].search([("id", "in", values.ids)]).partner_id, self.mine | self.pool
+        )
+        self.assertEqual(
+            as_restricted["crm.lifecycle.history"].search([("id", "in", moves.ids)]).partner_id,
+            self.mine | self.pool,
+        )
+        self.assertEqual(as_restricted["crm.partner.duplicate"].search([("id", "in", pairs.ids)]), visible_pairs)
+        # nor read by id, nor through the partner's related phone and e-mail
+        hidden_value = values.filtered(lambda row: row.partner_id == self.others)
+        with mute_logger("odoo.addons.base.models.ir_rule"):
+            with self.assertRaises(AccessError):
+                hidden_value.with_user(self.restricted).read(["score"])
+            with self.assertRaises(AccessError):
+                moves.filtered(lambda row: row.partner_id == self.others).with_user(self.restricted).read(["date"])
+            with self.assertRaises(AccessError):
+                hidden_pairs[:1].with_user(self.restricted).read(["partner_phone", "duplicate_email"])
+            with self.assertRaises(AccessError):
+                hidden_pairs[:1].with_user(self.restricted).action_dismiss()
+        # an archived customer of the user keeps its history
+        self.mine.action_archive()
+        self.assertIn(self.mine, as_restricted["crm.value.history"].search([("id", "in", values.ids)]).partner_id)
+        # without the group: everything, as before
+        as_colleague = self.env(user=self.colleague)
+        self.assertEqual(as_colleague["crm.value.history"].search_count([("id", "in", values.ids)]), 3)
+        self.assertEqual(as_colleague["crm.lifecycle.history"].search_count([("id", "in", moves.ids)]), 3)
+        self.assertEqual(as_colleague["crm.partner.duplicate"].search([("id", "in", pairs.ids)]), pairs)

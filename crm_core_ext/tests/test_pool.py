@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .test_customer_assignment import AssignmentCommon
@@ -208,6 +208,52 @@ class TestPublicPool(AssignmentCommon):
         self.assertFalse(pools[0].crm_claimed)
         pools[2].with_user(self.li).action_crm_pool_claim()
         self.assertEqual(pools[2].user_id, self.li)
+
+    def test_claim_by_writing_the_salesperson(self):
+        """Setting oneself as salesperson of a pool customer (form, import,
+        RPC) is a claim: same limit, same rules, same history."""
+        pools = self.Partner.browse([self._pool_customer(f"直接写入{i}").id for i in range(4)])
+        pools[:2].with_user(self.li).action_crm_pool_claim()
+        as_li = pools[2].with_user(self.li)
+        with self.assertRaisesRegex(UserError, "You hold 2 customers .* limit is 2: you cannot claim 1 more"):
+            as_li.write({"user_id": self.li.id, "function": "mine now"})
+        with self.assertRaisesRegex(UserError, "You hold 2 customers"):
+            # a context key sent by the client unlocks nothing
+            as_li.with_context(crm_assignment_done=True).write({"user_id": self.li.id})
+        self.assertFalse(pools[2].user_id)
+        self.assertFalse(pools[2].function, "a refused claim writes nothing")
+        self.assertTrue(pools[2].crm_pool_since)
+        self.assertFalse(self._history(pools[2]))
+        # under the limit: a claim, recorded as such
+        pools[2].with_user(self.zhang).write({"user_id": self.zhang.id, "function": "跟进中"})
+        self.assertRecordValues(
+            pools[2], [{"user_id": self.zhang.id, "crm_claimed": True, "crm_pool_since": False, "function": "跟进中"}]
+        )
+        self.assertRecordValues(
+            self._history(pools[2]), [{"type": "claim", "user_to_id": self.zhang.id, "assigned_by_id": self.zhang.id}]
+        )
+        # a salesperson does not hand pool customers to a colleague
+        with self.assertRaisesRegex(UserError, "only a sales administrator can assign them"):
+            pools[3].with_user(self.zhang).write({"user_id": self.li.id})
+        self.assertFalse(pools[3].user_id)
+        # nor escapes the limit by clearing the claim or the pool date
+        for vals in ({"crm_claimed": False}, {"crm_pool_since": False}, {"crm_owner_since": False}):
+            with self.assertRaisesRegex(AccessError, "cannot be written directly"):
+                pools[:1].with_user(self.li).write(vals)
+        self.assertTrue(pools[0].crm_claimed)
+        self.assertTrue(pools[3].crm_pool_since)
+        # a sales administrator assigns pool customers, whatever the limit
+        pools[3].with_user(self.manager).write({"user_id": self.li.id})
+        self.assertRecordValues(pools[3], [{"user_id": self.li.id, "crm_claimed": False, "crm_pool_since": False}])
+        self.assertEqual(self._history(pools[3]).type, "assign")
+
+    def test_direct_write_always_recorded(self):
+        """The client's context cannot skip the history of a salesperson change."""
+        customer = self._customer("直接改负责人", self.zhang)
+        customer.with_user(self.zhang).with_context(crm_assignment_done=True).write({"user_id": self.li.id})
+        self.assertRecordValues(
+            self._history(customer), [{"type": "assign", "user_from_id": self.zhang.id, "user_to_id": self.li.id}]
+        )
 
     def test_pool_multi_company(self):
         pool_a = self._pool_customer("A公司公海客户", company_id=self.company.id)

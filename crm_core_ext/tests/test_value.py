@@ -303,6 +303,29 @@ class TestValue(AccountTestInvoicingCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(self.model_a.window_days, 3650)
 
+    def test_value_fields_only_from_the_computation(self):
+        """Nobody sets a customer's level, score or date by hand, whatever the
+        path (form, RPC, import): only the computation does."""
+        self.model_a._recompute(date=D)
+        for user in (self.salesman, self.sales_manager):
+            p3 = self.p3.with_user(user).with_company(self.company_a)
+            for vals in (
+                {"crm_value_level_id": self.level["A"].id},
+                {"crm_value_score": 99.0},
+                {"crm_value_date": "2024-07-01", "name": "Renamed"},
+            ):
+                with self.assertRaisesRegex(AccessError, "set by the computation"):
+                    p3.write(vals)
+            with self.assertRaisesRegex(AccessError, "set by the computation"):
+                self.env["res.partner"].with_user(user).create(
+                    {"name": "Born in A", "crm_value_level_id": self.level["A"].id}
+                )
+        self.assertEqual(self._partner_values()[self.p3], ("C", 41.67))
+        self.assertNotEqual(self.p3.name, "Renamed")
+        # other fields stay writable, and an empty value on create is no change
+        self.p3.with_user(self.salesman).write({"phone": "+86 571 8888 6666"})
+        self.env["res.partner"].with_user(self.salesman).create({"name": "Blank", "crm_value_score": 0})
+
     def test_bad_thresholds(self):
         Model = self.env["crm.value.model"].with_user(self.sales_manager)
         count = Model.search_count([])

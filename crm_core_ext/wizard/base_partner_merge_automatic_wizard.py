@@ -33,3 +33,9 @@ class MergePartnerAutomatic(models.TransientModel):
             kept = partners.exists()
             (kept if len(kept) == 1 else holders).write({"crm_credit_code": codes.pop()})
         return result
+
+    def _update_values(self, src_partners, dst_partner):
+        """The host copies every stored value of the merged partners onto the
+        one kept; ownership, pool and value fields stay those of the partner
+        kept (see ``res.partner._crm_merge_target``)."""
+        return super()._update_values(src_partners, dst_partner._crm_merge_target())

@@ -137,7 +137,7 @@ class CrmCustomerAssignWizard(models.TransientModel):
         changed = outside._crm_set_owner(team.user_id, "assign", reason, team=team, notify=self.notify)
         inside = (customers - outside).filtered(lambda partner: partner.crm_team_id != team)
         if inside:
-            inside.with_context(crm_assignment_done=True, tracking_disable=True).write({"crm_team_id": team.id})
+            inside.with_context(tracking_disable=True)._crm_write_owner({"crm_team_id": team.id})
             inside._crm_assignment_record(
                 [(partner, partner.user_id, partner.user_id) for partner in inside],
                 "assign",

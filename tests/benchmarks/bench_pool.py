@@ -191,9 +191,7 @@ def naive_reclaim(env, company, partners):
         if Activity.search_count(activity, limit=1):
             continue
         previous = partner.user_id
-        partner.with_context(crm_assignment_done=True).write(
-            {"user_id": False, "crm_pool_since": env.cr.now(), "crm_pool_company_id": company.id}
-        )
+        partner._crm_write_owner({"user_id": False, "crm_pool_since": env.cr.now(), "crm_pool_company_id": company.id})
         History.create(
             {"partner_id": partner.id, "company_id": company.id, "type": "reclaim", "user_from_id": previous.id}
         )
