@@ -56,11 +56,31 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         if not self.env.su and any(APPROVAL_FIELDS.intersection(vals) for vals in vals_list):
             raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
-        return super().create(vals_list)
+        # An order created confirmed is confirmed through write, which the credit gate guards.
+        confirmed = [vals.get("state") == "sale" for vals in vals_list]
+        vals_list = [
+            {key: value for key, value in vals.items() if key != "state"} if flag else vals
+            for vals, flag in zip(vals_list, confirmed, strict=True)
+        ]
+        orders = super().create(vals_list)
+        to_confirm = orders.browse([order.id for order, flag in zip(orders, confirmed, strict=True) if flag])
+        if to_confirm:
+            to_confirm.write({"state": "sale"})
+        return orders
 
     def write(self, vals):
         if APPROVAL_FIELDS.intersection(vals) and not self.env.su:
             raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
+        if vals.get("state") == "sale":
+            # Every confirmation writes the state (action_confirm through
+            # _prepare_confirmation_values, and any RPC or import writing it
+            # directly): the gate runs here, once, on the amounts being confirmed.
+            confirming = self.filtered(lambda o: o.state in ("draft", "sent"))
+            if confirming:
+                others = {key: value for key, value in vals.items() if key not in ("state", "date_order")}
+                if others:
+                    super().write(others)
+                confirming._crm_credit_check()
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -136,10 +156,6 @@ class SaleOrder(models.Model):
             if policy == "approval":
                 messages.append(_("Ask a credit manager to approve this order (button 'Request Credit Approval')."))
             raise UserError("\n".join(messages))
-
-    def action_confirm(self):
-        self._crm_credit_check()
-        return super().action_confirm()
 
     # ------------------------------------------------------------------
     # Approval path

@@ -25,6 +25,33 @@ class TestCreditGate(CreditCommon):
             self.assertIn(number, message)
         self.assertEqual(order.state, "draft")
 
+    def test_state_written_directly_meets_the_gate(self):
+        """No path confirms around the gate: writing the state over RPC, or
+        creating an order already confirmed, is checked like action_confirm."""
+        self._invoice(self.customer, 600)
+        order = self._order(self.customer, 500, user=self.salesman)
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).write({"state": "sale"})
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        Order = self.env["sale.order"].with_user(self.salesman).with_company(self.company)
+        values = {
+            "partner_id": self.customer.id,
+            "state": "sale",
+            "order_line": [Command.create({"product_id": self.product.id, "price_unit": 500, "tax_id": []})],
+        }
+        with self.assertRaises(UserError):
+            Order.create(values)
+        self.assertFalse(Order.search([("partner_id", "=", self.customer.id), ("state", "=", "sale")]))
+        # within the limit, a direct write still confirms
+        small = self._order(self.customer, 100, user=self.salesman)
+        small.with_user(self.salesman).write({"state": "sale"})
+        self.assertEqual(small.state, "sale")
+        created = Order.create(
+            dict(values, order_line=[Command.create({"product_id": self.product.id, "price_unit": 50, "tax_id": []})])
+        )
+        self.assertEqual(created.state, "sale")
+
     def test_exposure_counts_confirmed_orders_and_initial_balances(self):
         self.customer.crm_credit_initial_receivable = 200
         self._order(self.customer, 300).action_confirm()
