@@ -244,6 +244,20 @@ class CrmServiceRequest(models.Model):
                     )
                 )
 
+    @api.constrains("contact_id", "partner_id")
+    def _check_contact(self):
+        for request in self.filtered("contact_id"):
+            if request.contact_id.commercial_partner_id != request.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Contact %(contact)s does not belong to customer %(customer)s: "
+                        "request %(request)s cannot use it.",
+                        contact=request.contact_id.display_name,
+                        customer=request.commercial_partner_id.display_name,
+                        request=request.display_name,
+                    )
+                )
+
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
         if self.lot_id:
