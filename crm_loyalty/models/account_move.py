@@ -90,7 +90,8 @@ class AccountMove(models.Model):
             for order in move.invoice_line_ids.sale_line_ids.order_id:
                 reasons.setdefault(order.id, {"credit_note_id": move.id, "description": description})
         if reasons:
-            self.env["sale.order"].browse(list(reasons))._crm_loyalty_sync_refunds(reasons)
+            # system work: whoever validates the goods or posts the credit note, the orders are synced
+            self.env["sale.order"].sudo().browse(list(reasons))._crm_loyalty_sync_refunds(reasons)
 
     def _crm_loyalty_on_unpost(self):
         refunds = self.filtered(lambda move: move.move_type == "out_refund" and move.reversed_entry_id)

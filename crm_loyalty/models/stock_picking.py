@@ -19,7 +19,7 @@ class StockPicking(models.Model):
         (Programs that earn on invoices take points back through the credit
         note of the return instead.)"""
         reasons = {}
-        for move in self.move_ids:
+        for move in self.sudo().move_ids:
             order = move.sale_line_id.order_id
             if move.state != "done" or not order or order.id in reasons:
                 continue
@@ -31,4 +31,5 @@ class StockPicking(models.Model):
                 else _("Delivery %s", picking.name),
             }
         if reasons:
-            self.env["sale.order"].browse(list(reasons))._crm_loyalty_sync_refunds(reasons)
+            # system work: whoever validates the goods or posts the credit note, the orders are synced
+            self.env["sale.order"].sudo().browse(list(reasons))._crm_loyalty_sync_refunds(reasons)
