@@ -8,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.crm_core_ext.tools.cron import run_in_batches
+from ..tools.cron import run_in_batches
 
 # Customers named in a notification; the others are counted.
 NOTIFY_NAMES = 10
