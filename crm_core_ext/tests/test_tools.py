@@ -2,7 +2,12 @@
 
 import datetime
 import io
+import re
+import time
+import zipfile
+from unittest.mock import patch
 
+import xlwt
 from openpyxl import Workbook
 
 from odoo.tests import BaseCase, tagged
@@ -20,6 +25,39 @@ from odoo.addons.crm_core_ext.tools.partner_keys import (
     crm_normalize_email,
     crm_normalize_phone,
 )
+
+
+def far_cell_xlsx(row, column, dimension=True):
+    """A small .xlsx with a header and one cell far away, with or without the
+    <dimension> element that claims the sheet's size."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "客户资料"
+    sheet.append(["客户名称", "联系人"])
+    sheet.cell(row=row, column=column, value="x")
+    output = io.BytesIO()
+    book.save(output)
+    if dimension:
+        return output.getvalue()
+    source, target = zipfile.ZipFile(output), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)
+            archive.writestr(info, data)
+    return target.getvalue()
+
+
+def far_cell_xls(row, column):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("客户资料")
+    sheet.write(0, 0, "客户名称")
+    sheet.write(0, 1, "联系人")
+    sheet.write(row, column, "x")
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
 
 
 def xlsx_content(sheets, merge=()):
@@ -118,6 +156,22 @@ class TestImportCells(BaseCase):
         self.assertEqual(cells.column_letter(0), "A")
         self.assertEqual(cells.column_letter(17), "R")
 
+    def test_formula_text_neutralised(self):
+        cases = {
+            "=1+1": "'=1+1",
+            '  =HYPERLINK("http://evil.example", "点击")': '\'=HYPERLINK("http://evil.example", "点击")',
+            "+86 138 0013 8000": "'+86 138 0013 8000",  # as free text; phone columns are checked, not neutralised
+            "-采购经理": "'-采购经理",
+            "@SUM(A1)": "'@SUM(A1)",
+            "-": "-",  # a placeholder, not a formula
+            "杭州 = 西湖": "杭州 = 西湖",
+            -5.0: "-5",  # a number stays a number
+            None: "",
+        }
+        for value, expected in cases.items():
+            self.assertEqual(cells.neutralise_formula(value), expected, value)
+            self.assertEqual(cells.is_formula_text(value), expected.startswith("'"), value)
+
     def test_dates(self):
         expected = datetime.date(1985, 6, 30)
         for value in (
@@ -160,6 +214,74 @@ class TestSpreadsheet(BaseCase):
             spreadsheet.read_workbook(b"name,phone\nfoo,123\n")
         with self.assertRaises(spreadsheet.NoDataSheetError):
             spreadsheet.read_workbook(xlsx_content({"说明": [["help"]], "Empty": []}))
+
+    def test_limits(self):
+        content = xlsx_content(
+            {"客户资料": [["客户名称", "联系人", "手机"]] + [[f"客户{i}", "王", "1"] for i in range(9)]}
+        )
+        self.assertEqual(len(spreadsheet.read_workbook(content)[1]), 10)
+        with self.assertRaises(spreadsheet.LimitError) as caught:
+            spreadsheet.read_workbook(content, spreadsheet.Limits(max_bytes=len(content) - 1))
+        self.assertEqual((caught.exception.kind, caught.exception.limit), ("bytes", len(content) - 1))
+        with self.assertRaises(spreadsheet.LimitError) as caught:
+            spreadsheet.read_workbook(content, spreadsheet.Limits(max_rows=9))
+        self.assertEqual((caught.exception.kind, caught.exception.sheet), ("rows", "客户资料"))
+        with self.assertRaises(spreadsheet.LimitError) as caught:
+            spreadsheet.read_workbook(content, spreadsheet.Limits(max_columns=2))
+        self.assertEqual(caught.exception.kind, "columns")
+        self.assertEqual(len(spreadsheet.read_workbook(content, spreadsheet.Limits(max_rows=10, max_columns=3))[1]), 10)
+
+    def test_far_away_cells_refused_at_once(self):
+        """A few kilobytes that claim or hold a cell at XFD1048576 (16 billion
+        cells) are refused before their rows are read, or as soon as a row
+        goes past the limits."""
+        cases = [
+            (far_cell_xlsx(1048576, 16384), "rows"),  # claimed by <dimension>
+            (far_cell_xlsx(1048576, 16384, dimension=False), "rows"),  # found while reading
+            (far_cell_xlsx(1, 16384), "columns"),
+            (far_cell_xlsx(1, 16384, dimension=False), "columns"),
+            (far_cell_xlsx(2, 101, dimension=False), "columns"),
+            (far_cell_xls(65535, 255), "rows"),
+            (far_cell_xls(1, 255), "columns"),
+        ]
+        for content, kind in cases:
+            with self.subTest(kind=kind, size=len(content)):
+                self.assertLess(len(content), 10000)
+                start = time.monotonic()
+                with self.assertRaises(spreadsheet.LimitError) as caught:
+                    spreadsheet.read_workbook(content)
+                self.assertEqual(caught.exception.kind, kind)
+                self.assertLess(time.monotonic() - start, 10)
+
+    def test_unpacked_size(self):
+        book = Workbook()
+        book.active.append(["客户名称", "备注"])
+        for index in range(100):
+            book.active.append([f"客户{index}", "x" * 30000])
+        output = io.BytesIO()
+        book.save(output)
+        content = output.getvalue()  # 3 MB of XML in a few kilobytes
+        with self.assertRaises(spreadsheet.LimitError) as caught:
+            spreadsheet.read_workbook(content, spreadsheet.Limits(max_bytes=len(content)))
+        self.assertEqual(caught.exception.kind, "unpacked")
+
+    def test_merged_cells_found_across_chunks(self):
+        content = xlsx_content(
+            {
+                "客户资料": [
+                    ["客户名称", "联系人"],
+                    ["杭州云帆", "王建国"],
+                    [None, "李娜"],
+                    ["上海申达", "吴芳"],
+                    [None, "周强"],
+                ]
+            },
+            ["A2:A3", "A4:A5"],
+        )
+        for chunk in (1 << 20, 7, 16, 64):
+            with self.subTest(chunk=chunk), patch.object(spreadsheet, "MERGE_SCAN_CHUNK", chunk):
+                rows = spreadsheet.read_workbook(content)[1]
+                self.assertEqual([row[0] for row in rows[1:]], ["杭州云帆", "杭州云帆", "上海申达", "上海申达"])
 
     def test_fill_merged(self):
         rows = [["a", "b"], [None, None], [None]]

@@ -1,7 +1,8 @@
 """Cells of a customer spreadsheet, as the import wizard reads and checks them.
 
 Pure Python (no database, no environment): cell values as text, the keys
-under which headers, names and references are compared, and dates.
+under which headers, names and references are compared, dates, and the
+neutralisation of text that a spreadsheet program would run as a formula.
 """
 
 import datetime
@@ -16,6 +17,9 @@ NAME_SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公�
 PUNCTUATION_RE = re.compile(r"[\s\W_]+")
 HEADER_NOISE_RE = re.compile(r"[\s*＊:：]+|[(（].*?[)）]")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%d/%m/%Y")
+# Text that spreadsheet programs (Excel, WPS, LibreOffice) take for a formula
+# when it starts a cell: such text is stored with a leading apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 class CellError:
@@ -84,6 +88,25 @@ def text(value):
     if isinstance(value, bool):
         return "1" if value else "0"
     return " ".join(display(value).split())
+
+
+def is_formula_text(value):
+    """Whether the cell ``value`` is text that starts, after whitespace, with
+    a formula character (=, +, - or @) followed by something (a lone '-' is
+    a placeholder, not a formula). Numbers, dates and booleans are not text: a
+    negative number stays a number."""
+    if not isinstance(value, str):
+        return False
+    stripped = value.strip()
+    return len(stripped) > 1 and stripped.startswith(FORMULA_PREFIXES)
+
+
+def neutralise_formula(value):
+    """``text(value)``, with a leading apostrophe when ``value`` is formula
+    text: '=HYPERLINK(...)' is stored as "'=HYPERLINK(...)", which spreadsheet
+    programs show as text when the data is exported again."""
+    cleaned = text(value)
+    return f"'{cleaned}" if is_formula_text(value) else cleaned
 
 
 def parse_date(value, datemode):

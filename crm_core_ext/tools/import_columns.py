@@ -64,6 +64,13 @@ for _key, _chinese, _english, _aliases in IMPORT_COLUMNS:
     for _label in (_chinese, _english, *_aliases):
         HEADER_KEYS[header_key(_label)] = _key
 
+# Columns whose text is stored as it is (on the customer, on its contacts, as
+# the name of a new tag or source): text that starts with a formula character
+# (=, +, -, @) is stored with a leading apostrophe. The other columns are
+# checked (credit code, phones, e-mail, birthday) or looked up in the database
+# (province, industry, salesperson).
+FREE_TEXT_COLUMNS = ("name", "customer_type", "city", "street", "source", "contact_name", "function", "note")
+
 # English names of China's provincial divisions, by the code of base's res.country.state.
 CN_STATE_ENGLISH = {
     "BJ": ("beijing",),

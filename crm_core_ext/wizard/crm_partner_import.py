@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import plaintext2html, split_every
+from odoo.tools import human_size, plaintext2html, split_every
 from odoo.tools.mail import single_email_re
 
 from ..tools import import_cells as cells
@@ -32,6 +32,7 @@ from ..tools.import_columns import (
     CUSTOMER_KEYS,
     DATA_SHEET_NAMES,
     EN_STATE_SUFFIX_RE,
+    FREE_TEXT_COLUMNS,
     HEADER_KEYS,
     HEADER_SEARCH_ROWS,
     HELP_SHEET_NAME,
@@ -42,6 +43,11 @@ from ..tools.import_columns import (
 
 BATCH_SIZE = 500
 MAX_ERRORS_IN_MESSAGE = 20
+# What an import reads at most, each readable from a system parameter
+# (Settings > Technical > System Parameters): (parameter, default).
+LIMIT_FILE_MB = ("crm_core_ext.import_max_file_mb", 10)
+LIMIT_ROWS = ("crm_core_ext.import_max_rows", 50000)
+LIMIT_COLUMNS = ("crm_core_ext.import_max_columns", 100)
 # Fields a contact birthday can go to when another feature adds one; else the comment.
 BIRTHDAY_FIELDS = ("crm_birthday", "birthday")
 
@@ -280,7 +286,9 @@ class CrmPartnerImport(models.TransientModel):
         if not content:
             raise UserError(self.env._("Please choose the spreadsheet to import."))
         try:
-            return spreadsheet.read_workbook(content)
+            return spreadsheet.read_workbook(content, self._crm_import_limits())
+        except spreadsheet.LimitError as error:
+            raise UserError(self._crm_limit_message(error, filename, len(content))) from None
         except spreadsheet.NotAWorkbookError:
             raise UserError(
                 self.env._(
@@ -299,6 +307,66 @@ class CrmPartnerImport(models.TransientModel):
                     error=error,
                 )
             ) from error
+
+    @api.model
+    def _crm_import_limit(self, param):
+        """The value of the system parameter of ``param`` (one of ``LIMIT_*``),
+        or its default when the parameter is missing or not a positive number."""
+        key, default = param
+        try:
+            value = float(self.env["ir.config_parameter"].sudo().get_param(key) or default)
+        except ValueError:
+            return default
+        return value if value > 0 else default
+
+    @api.model
+    def _crm_import_limits(self):
+        """The limits of ``tools.spreadsheet``, from the system parameters."""
+        return spreadsheet.Limits(
+            max_bytes=int(self._crm_import_limit(LIMIT_FILE_MB) * 1024 * 1024),
+            max_rows=int(self._crm_import_limit(LIMIT_ROWS)),
+            max_columns=int(self._crm_import_limit(LIMIT_COLUMNS)),
+        )
+
+    @api.model
+    def _crm_limit_message(self, error, filename, size):
+        megabytes = self._crm_import_limit(LIMIT_FILE_MB)
+        if error.kind == "bytes":
+            return self.env._(
+                "The file %(file)s is %(size)s; an import accepts files of at most %(limit)s MB (system parameter "
+                "%(param)s). Split it into smaller files.",
+                file=filename,
+                size=human_size(size),
+                limit=f"{megabytes:g}",
+                param=LIMIT_FILE_MB[0],
+            )
+        if error.kind == "unpacked":
+            return self.env._(
+                "The file %(file)s unpacks to more than %(limit)s MB of spreadsheet data, more than an import reads "
+                "(%(factor)s times the file size limit of system parameter %(param)s). Split it into smaller files.",
+                file=filename,
+                limit=f"{megabytes * spreadsheet.UNPACKED_FACTOR:g}",
+                factor=spreadsheet.UNPACKED_FACTOR,
+                param=LIMIT_FILE_MB[0],
+            )
+        if error.kind == "rows":
+            return self.env._(
+                "Sheet %(sheet)s of %(file)s has more than %(limit)s rows, the most an import reads (system parameter "
+                "%(param)s). Split it into several files, or delete the empty rows below the data.",
+                sheet=error.sheet,
+                file=filename,
+                limit=error.limit,
+                param=LIMIT_ROWS[0],
+            )
+        return self.env._(
+            "Sheet %(sheet)s of %(file)s has cells beyond column %(column)s: an import reads at most %(limit)s columns "
+            "(system parameter %(param)s). Delete the columns after the data.",
+            sheet=error.sheet,
+            file=filename,
+            column=cells.column_letter(error.limit - 1),
+            limit=error.limit,
+            param=LIMIT_COLUMNS[0],
+        )
 
     def _crm_read_file(self, problems):
         """Return (header labels by key, data rows as (row number, {key: value}), datemode).
@@ -499,6 +567,27 @@ class CrmPartnerImport(models.TransientModel):
             },
         }
 
+    def _crm_free_text(self, plan, row_number, key, value, customer=None):
+        """The text of a free-text cell, neutralised when it starts like a
+        spreadsheet formula (see ``tools.import_cells.neutralise_formula``),
+        with a warning: once per customer for a customer column."""
+        if not cells.is_formula_text(value):
+            return cells.text(value)
+        text = cells.neutralise_formula(value)
+        if customer is None or plan.first_time(customer, key, text):
+            plan.add(
+                row_number,
+                key,
+                value,
+                self.env._(
+                    "Starts like a spreadsheet formula: stored as %(text)s, with an apostrophe in front, so that "
+                    "spreadsheet programs show it as text.",
+                    text=text,
+                ),
+                severity="warning",
+            )
+        return text
+
     @api.model
     def _crm_names_by_lang(self, records, langs, field_names=("name",)):
         """Map the names of records in every installed language to their ids."""
@@ -515,6 +604,10 @@ class CrmPartnerImport(models.TransientModel):
         """Check one row; return its customer and contact values (invalid ones are left out)."""
         partner_model = self.env["res.partner"]
         customer = {key: cells.text(values.get(key)) for key in CUSTOMER_KEYS}
+        name = customer["name"]
+        for key in FREE_TEXT_COLUMNS:
+            if key in customer:
+                customer[key] = self._crm_free_text(plan, row_number, key, values.get(key), customer=name)
         for key, value in values.items():
             if isinstance(value, cells.CellError):
                 plan.add(
@@ -574,6 +667,9 @@ class CrmPartnerImport(models.TransientModel):
         contact = {
             key: cells.text(values.get(key)) for key in ("contact_name", "function", "mobile", "phone", "email", "note")
         }
+        for key in FREE_TEXT_COLUMNS:
+            if key in contact:
+                contact[key] = self._crm_free_text(plan, row_number, key, values.get(key))
         for key in ("mobile", "phone"):
             if contact[key]:
                 number = partner_model._crm_normalize_phone(cells.nfkc(contact[key]), country=refs["country"])
@@ -584,6 +680,18 @@ class CrmPartnerImport(models.TransientModel):
             email = cells.nfkc(contact["email"]).strip()
             if not single_email_re.match(email):
                 plan.add(row_number, "email", values.get("email"), self.env._("Not a valid e-mail address."))
+                email = ""
+            elif email.startswith(cells.FORMULA_PREFIXES):
+                plan.add(
+                    row_number,
+                    "email",
+                    values.get("email"),
+                    self.env._(
+                        "Not accepted as an e-mail address: it starts with %(char)s, which spreadsheet programs read "
+                        "as a formula.",
+                        char=email[0],
+                    ),
+                )
                 email = ""
             contact["email"] = email
         contact["birthday"] = False
@@ -673,7 +781,8 @@ class CrmPartnerImport(models.TransientModel):
         seen = {}
         for group in plan.groups:
             found = {}
-            keys = [("name", cells.name_key(group.customer["name"]), group.first_row, "name", group.customer["name"])]
+            name = group.customer.get("name", "")  # a customer's rows may have a code and no name (an error)
+            keys = [("name", cells.name_key(name), group.first_row, "name", name)] if name else []
             for contact in group.points():
                 for column in ("mobile", "phone", "email"):
                     if contact[column]:
@@ -693,7 +802,7 @@ class CrmPartnerImport(models.TransientModel):
                     value,
                     self.env._(
                         "Possible duplicate of customer %(customer)s in row %(row)s of the file (same %(reasons)s).",
-                        customer=other.customer["name"],
+                        customer=other.customer.get("name", ""),
                         row=other.first_row,
                         reasons=", ".join(plan.reason_label(r) for r in dict.fromkeys(r[0] for r in reasons)),
                     ),
