@@ -330,14 +330,16 @@ class CrmPartnerImport(models.TransientModel):
 
     @api.model
     def _crm_limit_message(self, error, filename, size):
-        megabytes = self._crm_import_limit(LIMIT_FILE_MB)
+        # formatted outside the translated calls: the term extractor reads their arguments
+        megabytes = f"{self._crm_import_limit(LIMIT_FILE_MB):g}"
+        unpacked = f"{self._crm_import_limit(LIMIT_FILE_MB) * spreadsheet.UNPACKED_FACTOR:g}"
         if error.kind == "bytes":
             return self.env._(
                 "The file %(file)s is %(size)s; an import accepts files of at most %(limit)s MB (system parameter "
                 "%(param)s). Split it into smaller files.",
                 file=filename,
                 size=human_size(size),
-                limit=f"{megabytes:g}",
+                limit=megabytes,
                 param=LIMIT_FILE_MB[0],
             )
         if error.kind == "unpacked":
@@ -345,7 +347,7 @@ class CrmPartnerImport(models.TransientModel):
                 "The file %(file)s unpacks to more than %(limit)s MB of spreadsheet data, more than an import reads "
                 "(%(factor)s times the file size limit of system parameter %(param)s). Split it into smaller files.",
                 file=filename,
-                limit=f"{megabytes * spreadsheet.UNPACKED_FACTOR:g}",
+                limit=unpacked,
                 factor=spreadsheet.UNPACKED_FACTOR,
                 param=LIMIT_FILE_MB[0],
             )
