@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
-from odoo.addons.crm_core_ext.tools.cron import run_in_batches
+from ..tools.cron import run_in_batches
 
 _logger = logging.getLogger(__name__)
 

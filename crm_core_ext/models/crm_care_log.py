@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crm_core_ext.tools.cron import run_isolated
+from ..tools.cron import run_isolated
 
 _logger = logging.getLogger(__name__)
 

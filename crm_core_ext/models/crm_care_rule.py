@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.crm_core_ext.tools.cron import run_isolated
+from ..tools.cron import run_isolated
 
 _logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.crm_core_ext.tools.cron import run_in_batches
+from ..tools.cron import run_in_batches
 
 # Customers named in a notification; the others are counted.
 NOTIFY_NAMES = 10
@@ -137,11 +137,12 @@ class ResPartner(models.Model):
             # the partner kept by a merge keeps its own ownership and pool dates
             vals = {fname: value for fname, value in vals.items() if fname not in OWNER_FIELDS}
         if not self.env.su and OWNER_FIELDS & vals.keys():
+            names = sorted(self._fields[fname]._description_string(self.env) for fname in OWNER_FIELDS & vals.keys())
             raise AccessError(
                 _(
                     "The public pool and ownership dates of a customer change only through assignments, claims "
                     "and releases: %(fields)s cannot be written directly.",
-                    fields=", ".join(sorted(self._fields[fname].string for fname in OWNER_FIELDS & vals.keys())),
+                    fields=", ".join(names),
                 )
             )
         if "user_id" not in vals:

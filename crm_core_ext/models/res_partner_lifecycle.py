@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.crm_core_ext.tools.cron import run_in_batches
+from ..tools.cron import run_in_batches
 
 # Stages of a customer who has bought; orders never move a customer down
 # this scale, the daily schedule does (to dormant, lost, or loyal -> repeat).

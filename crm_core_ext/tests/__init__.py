@@ -19,3 +19,4 @@ from . import test_duplicate
 from . import test_duplicate_tour
 from . import test_sales_target
 from . import test_sales_target_tour
+from . import test_tools

@@ -48,6 +48,10 @@ def xlsx(rows, header=HEADER, sheet="客户资料", before=(), merge=()):
         worksheet.append(list(header))
     for row in rows:
         worksheet.append(list(row))
+    for cells in worksheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, as Excel stores '=... typed with an apostrophe, not a formula
     for cell_range in merge:
         worksheet.merge_cells(cell_range)
     output = io.BytesIO()
@@ -301,15 +305,16 @@ class TestPartnerImport(PartnerImportCommon):
                 row("甲公司", "91330106MA2B3C4D5", 省份="火星省"),
                 row("乙公司", 负责人="不存在的人", 生日=45000.0, contact="赵六"),
                 row("丙公司", 客户来源="网站", contact="钱七", 生日="2999-01-01"),
+                row("", CODE_SHENDA, contact="吴芳"),  # a code without a name
             ]
         )
         wizard = self._wizard(content)
         wizard.action_preview()
         self.assertEqual(
             self._problems(wizard),
-            {(2, "客户名称"), (3, "统一社会信用代码"), (3, "省份"), (4, "负责人"), (5, "生日")},
+            {(2, "客户名称"), (3, "统一社会信用代码"), (3, "省份"), (4, "负责人"), (5, "生日"), (6, "客户名称")},
         )
-        self.assertEqual(wizard.customer_count, 3)
+        self.assertEqual(wizard.customer_count, 4)
         with self.assertRaises(UserError):
             wizard.action_import()
         self.assertFalse(self._partners("甲公司", "乙公司", "丙公司", "无名"))
@@ -440,6 +445,100 @@ class TestPartnerImport(PartnerImportCommon):
         self.assertEqual(checks, [2, 2, 1], "customers only: contacts without phone or e-mail are not checked")
         self.assertEqual(creates, [2, 2, 2, 2, 1, 1])
         self.assertEqual(len(wizard.partner_ids), 5)
+
+    def test_size_limits_from_system_parameters(self):
+        """Files, rows and columns beyond the limits are refused with a message
+        that names the limit, before anything is checked or written."""
+        params = self.env["ir.config_parameter"]
+        content = xlsx([row(f"限额客户{index}有限公司", contact=f"限额联系人{index}") for index in range(5)])
+        cases = [
+            ("crm_core_ext.import_max_rows", "5", r"Sheet 客户资料 of customers.xlsx has more than 5 rows"),
+            ("crm_core_ext.import_max_columns", "10", r"cells beyond column J: an import reads at most 10 columns"),
+            ("crm_core_ext.import_max_file_mb", "0.001", r"an import accepts files of at most 0.001 MB"),
+        ]
+        for key, value, message in cases:
+            with self.subTest(key=key):
+                for other, __, __ in cases:
+                    params.set_param(other, False)
+                params.set_param(key, value)
+                with self.assertRaisesRegex(UserError, message) as caught:
+                    self._wizard(content).action_preview()
+                self.assertIn(key, str(caught.exception))
+                with self.assertRaisesRegex(UserError, message):
+                    self._wizard(content).action_import()
+        params.set_param("crm_core_ext.import_max_file_mb", False)
+        params.set_param("crm_core_ext.import_max_columns", False)
+        params.set_param("crm_core_ext.import_max_rows", "3")
+        with self.assertRaisesRegex(UserError, "Sheet 客户资料 of legacy_customers_sample.xls has more than 3 rows"):
+            self._wizard(self.sample, "legacy_customers_sample.xls").action_preview()
+        # a parameter that is not a positive number leaves the default
+        for value in ("many", "-1", "0"):
+            params.set_param("crm_core_ext.import_max_rows", value)
+            self._wizard(content).action_preview()
+        self.assertFalse(self._partners("限额客户0有限公司"))
+
+    def test_far_away_cell_refused_at_once(self):
+        """A sheet of a few kilobytes holding a cell at XFD1048576 is refused
+        at once (reading its 16 billion cells took hours)."""
+        book = load_workbook(io.BytesIO(xlsx([row("甲公司", contact="韩梅梅")])))
+        book.active.cell(row=1048576, column=16384, value="x")
+        output = io.BytesIO()
+        book.save(output)
+        with self.assertRaisesRegex(UserError, "has more than 50000 rows, the most an import reads"):
+            self._wizard(output.getvalue()).action_preview()
+
+    def test_formulas_stored_as_text(self):
+        """Text that a spreadsheet program would run as a formula is stored
+        with a leading apostrophe (with a warning) in the free-text columns;
+        phones, numbers and the placeholder '-' are kept as they are, and an
+        e-mail address starting like a formula is refused."""
+        hyperlink = '=HYPERLINK("http://evil.example","云帆")'
+        content = xlsx(
+            [
+                row(
+                    hyperlink,
+                    CODE_YUNFAN,
+                    "+王建国",
+                    "+86 138 0013 8000",
+                    客户类型="=1+1",
+                    城市="@SUM(A1)",
+                    详细地址="-",
+                    职务="-采购经理",
+                    办公电话="-0571-88886666",
+                    备注=-5,
+                    客户来源=" =cmd|' /C calc'!A0",
+                ),  # fmt: skip
+                row(hyperlink, CODE_YUNFAN, "陈静", 备注="=1+1"),
+            ]
+        )
+        wizard = self._wizard(content)
+        wizard.action_preview()
+        self.assertFalse(self._problems(wizard), wizard.line_ids.mapped("message"))
+        self.assertEqual(
+            self._problems(wizard, "warning"),
+            {(2, "客户名称"), (2, "联系人"), (2, "客户类型"), (2, "城市"), (2, "职务"), (2, "客户来源"), (3, "备注")},
+        )
+        self.assertIn("stored as '=1+1", " ".join(wizard.line_ids.mapped("message")))
+        wizard.action_import()
+        customer = wizard.partner_ids
+        self.assertRecordValues(
+            customer,
+            [{"name": "'" + hyperlink, "city": "'@SUM(A1)", "street": "-", "crm_credit_code": CODE_YUNFAN}],
+        )
+        self.assertEqual(customer.category_id.name, "'=1+1")
+        self.assertEqual(customer.crm_source_id.name, "'=cmd|' /C calc'!A0")
+        wang = customer.child_ids.filtered(lambda contact: contact.name == "'+王建国")
+        self.assertRecordValues(
+            wang, [{"function": "'-采购经理", "mobile": "+8613800138000", "phone": "+8657188886666"}]
+        )
+        self.assertIn("-5", wang.comment)
+        self.assertNotIn("'-5", wang.comment)
+        self.assertIn("'=1+1", customer.child_ids.filtered(lambda contact: contact.name == "陈静").comment)
+
+        wizard = self._wizard(xlsx([row("乙公司", contact="李雷", email="-2+3@evil.example")]))
+        wizard.action_preview()
+        self.assertEqual(self._problems(wizard), {(2, "电子邮件")})
+        self.assertIn("starts with -", wizard.line_ids.message)
 
     def test_template(self):
         wizard = self.env["crm.partner.import"].with_user(self.manager).create({})

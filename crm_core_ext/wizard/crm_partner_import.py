@@ -7,195 +7,49 @@ regions, salespeople, duplicates) and lists the problems by row and column;
 the import itself runs only when no error is left, in one transaction and in
 batches: one duplicate check and two creates (customers, then contacts) per
 batch of customers.
+
+Reading the workbook, the cells and the template's columns are pure-Python
+helpers in ``tools/`` (``spreadsheet``, ``import_cells``, ``import_columns``).
 """
 
 import base64
-import datetime
 import io
-import re
-import unicodedata
 
-import xlrd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import plaintext2html, split_every
+from odoo.tools import human_size, plaintext2html, split_every
 from odoo.tools.mail import single_email_re
 
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
-ZIP_SIGNATURE = b"PK\x03\x04"  # .xlsx
-DATA_SHEET_NAMES = ("客户资料", "customers")
-HELP_SHEET_NAME = "说明"
-HEADER_SEARCH_ROWS = 10
+from ..tools import import_cells as cells
+from ..tools import spreadsheet
+from ..tools.import_columns import (
+    CN_STATE_ENGLISH,
+    CN_STATE_SUFFIX_RE,
+    CUSTOMER_KEYS,
+    DATA_SHEET_NAMES,
+    EN_STATE_SUFFIX_RE,
+    FREE_TEXT_COLUMNS,
+    HEADER_KEYS,
+    HEADER_SEARCH_ROWS,
+    HELP_SHEET_NAME,
+    IMPORT_COLUMNS,
+    REQUIRED_COLUMNS,
+    TEMPLATE_FILENAME,
+)
+
 BATCH_SIZE = 500
 MAX_ERRORS_IN_MESSAGE = 20
-TEMPLATE_FILENAME = "customer_import_template.xlsx"
-
-# The template's columns: (key, Chinese header, English header, other accepted headers).
-# Customer columns describe the company, contact columns the person of the row.
-CUSTOMER_COLUMNS = [
-    ("name", "客户名称", "Customer Name", ("客户", "公司名称", "单位名称", "企业名称", "Customer")),
-    ("credit_code", "统一社会信用代码", "Credit Code", ("信用代码", "社会信用代码", "Unified Social Credit Code")),
-    ("customer_type", "客户类型", "Customer Type", ("类型", "客户分类", "Type")),
-    ("industry", "所属行业", "Industry", ("行业",)),
-    ("province", "省份", "Province", ("省", "省/直辖市", "State")),
-    ("city", "城市", "City", ("市",)),
-    ("street", "详细地址", "Address", ("地址", "Street")),
-    ("salesperson", "负责人", "Salesperson", ("业务员", "销售员", "客户经理", "Sales Person")),
-    ("source", "客户来源", "Source", ("来源", "Customer Source")),
-]
-CONTACT_COLUMNS = [
-    ("contact_name", "联系人", "Contact", ("联系人姓名", "姓名", "Contact Name")),
-    ("function", "职务", "Job Position", ("职位", "Function")),
-    ("mobile", "手机", "Mobile", ("手机号", "手机号码", "移动电话")),
-    ("phone", "办公电话", "Office Phone", ("电话", "座机", "固定电话", "Phone")),
-    ("email", "电子邮件", "Email", ("邮箱", "电子邮箱", "E-mail")),
-    ("birthday", "生日", "Birthday", ("出生日期",)),
-    ("note", "备注", "Notes", ("Note", "Remarks")),
-]
-# In the order of the legacy exports (and of the template).
-TEMPLATE_ORDER = (
-    "name",
-    "credit_code",
-    "customer_type",
-    "industry",
-    "province",
-    "city",
-    "street",
-    "contact_name",
-    "function",
-    "mobile",
-    "phone",
-    "email",
-    "birthday",
-    "salesperson",
-    "source",
-    "note",
-)
-IMPORT_COLUMNS = sorted(CUSTOMER_COLUMNS + CONTACT_COLUMNS, key=lambda column: TEMPLATE_ORDER.index(column[0]))
-CUSTOMER_KEYS = [column[0] for column in CUSTOMER_COLUMNS]
-REQUIRED_COLUMNS = ("name",)
+# What an import reads at most, each readable from a system parameter
+# (Settings > Technical > System Parameters): (parameter, default).
+LIMIT_FILE_MB = ("crm_core_ext.import_max_file_mb", 10)
+LIMIT_ROWS = ("crm_core_ext.import_max_rows", 50000)
+LIMIT_COLUMNS = ("crm_core_ext.import_max_columns", 100)
 # Fields a contact birthday can go to when another feature adds one; else the comment.
 BIRTHDAY_FIELDS = ("crm_birthday", "birthday")
-
-# English names of China's provincial divisions, by the code of base's res.country.state.
-CN_STATE_ENGLISH = {
-    "BJ": ("beijing",),
-    "SH": ("shanghai",),
-    "TJ": ("tianjin",),
-    "CQ": ("chongqing",),
-    "ZJ": ("zhejiang",),
-    "AH": ("anhui",),
-    "FJ": ("fujian",),
-    "JX": ("jiangxi",),
-    "SD": ("shandong",),
-    "HA": ("henan",),
-    "HB": ("hubei",),
-    "HN": ("hunan",),
-    "GD": ("guangdong",),
-    "HI": ("hainan",),
-    "SC": ("sichuan",),
-    "GZ": ("guizhou",),
-    "YN": ("yunnan",),
-    "HE": ("hebei",),
-    "SX": ("shanxi",),
-    "SN": ("shaanxi",),
-    "LN": ("liaoning",),
-    "JL": ("jilin",),
-    "HL": ("heilongjiang",),
-    "GS": ("gansu",),
-    "QH": ("qinghai",),
-    "JS": ("jiangsu",),
-    "TW": ("taiwan",),
-    "NM": ("innermongolia", "neimenggu", "neimongol"),
-    "GX": ("guangxi",),
-    "XJ": ("xinjiang",),
-    "NX": ("ningxia",),
-    "XZ": ("tibet", "xizang"),
-    "HK": ("hongkong",),
-    "MO": ("macau", "macao"),
-}
-CN_STATE_SUFFIX_RE = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
-EN_STATE_SUFFIX_RE = re.compile(r"(province|municipality|autonomousregion|sar|sheng|shi)$")
-# Legal-form words dropped when comparing customer names inside the file.
-NAME_SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|工厂|厂)$")
-PUNCTUATION_RE = re.compile(r"[\s\W_]+")
-HEADER_NOISE_RE = re.compile(r"[\s*＊:：]+|[(（].*?[)）]")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%d/%m/%Y")
-
-
-class CellError:
-    """An error value of a spreadsheet cell, such as #N/A or #DIV/0!."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text):
-        self.text = text
-
-    def __str__(self):
-        return self.text
-
-
-def _nfkc(text):
-    """Full-width letters and digits (１３８, ＠) become their ASCII forms."""
-    return unicodedata.normalize("NFKC", text)
-
-
-def _header_key(text):
-    return HEADER_NOISE_RE.sub("", _nfkc(str(text))).lower()
-
-
-HEADER_KEYS = {}
-for _key, _chinese, _english, _aliases in IMPORT_COLUMNS:
-    for _label in (_chinese, _english, *_aliases):
-        HEADER_KEYS[_header_key(_label)] = _key
-
-
-def _name_key(text):
-    """Comparable form of a customer name: no spaces, punctuation or legal form."""
-    text = PUNCTUATION_RE.sub("", _nfkc(text).lower())
-    previous = None
-    while text and text != previous:
-        previous, text = text, NAME_SUFFIX_RE.sub("", text)
-    return text
-
-
-def _lookup_key(text):
-    return PUNCTUATION_RE.sub("", _nfkc(str(text)).lower())
-
-
-def _resolve(ids_by_name, name):
-    """Id of a record named ``name`` exactly, else by a looser comparison (case, spaces, punctuation)."""
-    return ids_by_name.get(name) or ids_by_name.get(_lookup_key(name))
-
-
-def _column_letter(index):
-    return get_column_letter(index + 1)
-
-
-def _display(value):
-    """The cell as the user typed it, for the list of problems."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)[:200]
-
-
-def _text(value):
-    """The cell as stripped text (numbers without a trailing .0)."""
-    if value is None or isinstance(value, CellError):
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return " ".join(_display(value).split())
 
 
 class CrmPartnerImport(models.TransientModel):
@@ -426,29 +280,25 @@ class CrmPartnerImport(models.TransientModel):
     # ------------------------------------------------------------------
 
     def _crm_read_sheet(self):
-        """Return (sheet name, rows, datemode): rows are lists of cell values
-        (str, float, bool, datetime, CellError or None), merged cells filled
-        with the value of their top-left cell."""
+        """Return (sheet name, rows, datemode) of the file (see ``tools.spreadsheet.read_workbook``)."""
         content = base64.b64decode(self.file or b"")
         filename = self.filename or self.env._("the file")
         if not content:
             raise UserError(self.env._("Please choose the spreadsheet to import."))
-        if content.startswith(OLE2_SIGNATURE):
-            reader = self._crm_read_xls
-        elif content.startswith(ZIP_SIGNATURE):
-            reader = self._crm_read_xlsx
-        else:
+        try:
+            return spreadsheet.read_workbook(content, self._crm_import_limits())
+        except spreadsheet.LimitError as error:
+            raise UserError(self._crm_limit_message(error, filename, len(content))) from None
+        except spreadsheet.NotAWorkbookError:
             raise UserError(
                 self.env._(
                     "The file %(file)s is not an Excel workbook (.xls or .xlsx). "
                     "Open it in Excel or WPS and save it as .xlsx, or start from the template.",
                     file=filename,
                 )
-            )
-        try:
-            return reader(content)
-        except UserError:
-            raise
+            ) from None
+        except spreadsheet.NoDataSheetError:
+            raise UserError(self.env._("The workbook has no sheet with data.")) from None
         except Exception as error:  # xlrd and openpyxl raise many kinds on damaged files
             raise UserError(
                 self.env._(
@@ -459,71 +309,66 @@ class CrmPartnerImport(models.TransientModel):
             ) from error
 
     @api.model
-    def _crm_pick_sheet(self, names, is_empty):
-        by_key = {_header_key(name): name for name in names}
-        for wanted in DATA_SHEET_NAMES:
-            if _header_key(wanted) in by_key:
-                return by_key[_header_key(wanted)]
-        for name in names:
-            if name != HELP_SHEET_NAME and not is_empty(name):
-                return name
-        raise UserError(self.env._("The workbook has no sheet with data."))
+    def _crm_import_limit(self, param):
+        """The value of the system parameter of ``param`` (one of ``LIMIT_*``),
+        or its default when the parameter is missing or not a positive number."""
+        key, default = param
+        try:
+            value = float(self.env["ir.config_parameter"].sudo().get_param(key) or default)
+        except ValueError:
+            return default
+        return value if value > 0 else default
 
     @api.model
-    def _crm_read_xls(self, content):
-        book = xlrd.open_workbook(file_contents=content, formatting_info=True)
-        name = self._crm_pick_sheet(book.sheet_names(), lambda n: not book.sheet_by_name(n).nrows)
-        sheet = book.sheet_by_name(name)
-        rows = []
-        for rowx in range(sheet.nrows):
-            values = []
-            for cell in sheet.row(rowx):
-                values.append(self._crm_xls_value(cell, book.datemode))
-            rows.append(values)
-        for row_low, row_high, col_low, col_high in sheet.merged_cells:
-            value = rows[row_low][col_low] if col_low < len(rows[row_low]) else None
-            for rowx in range(row_low, min(row_high, len(rows))):
-                for colx in range(col_low, min(col_high, len(rows[rowx]))):
-                    rows[rowx][colx] = value
-        return name, rows, book.datemode
+    def _crm_import_limits(self):
+        """The limits of ``tools.spreadsheet``, from the system parameters."""
+        return spreadsheet.Limits(
+            max_bytes=int(self._crm_import_limit(LIMIT_FILE_MB) * 1024 * 1024),
+            max_rows=int(self._crm_import_limit(LIMIT_ROWS)),
+            max_columns=int(self._crm_import_limit(LIMIT_COLUMNS)),
+        )
 
     @api.model
-    def _crm_xls_value(self, cell, datemode):
-        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-            return None
-        if cell.ctype == xlrd.XL_CELL_DATE:
-            try:
-                return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
-            except (xlrd.xldate.XLDateError, ValueError, OverflowError):
-                return cell.value
-        if cell.ctype == xlrd.XL_CELL_ERROR:
-            return CellError(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
-        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-            return bool(cell.value)
-        return cell.value
-
-    @api.model
-    def _crm_read_xlsx(self, content):
-        book = load_workbook(io.BytesIO(content), data_only=True)
-        name = self._crm_pick_sheet(book.sheetnames, lambda n: book[n].max_row <= 1 and book[n].max_column <= 1)
-        sheet = book[name]
-        rows = []
-        for row in sheet.iter_rows():
-            values = []
-            for cell in row:
-                if cell.data_type == "e":
-                    values.append(CellError(str(cell.value)))
-                elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
-                    values.append(float(cell.value))
-                else:
-                    values.append(cell.value)
-            rows.append(values)
-        for merged in sheet.merged_cells.ranges:
-            value = rows[merged.min_row - 1][merged.min_col - 1]
-            for rowx in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-                for colx in range(merged.min_col - 1, min(merged.max_col, len(rows[rowx]))):
-                    rows[rowx][colx] = value
-        return name, rows, 0
+    def _crm_limit_message(self, error, filename, size):
+        # formatted outside the translated calls: the term extractor reads their arguments
+        megabytes = f"{self._crm_import_limit(LIMIT_FILE_MB):g}"
+        unpacked = f"{self._crm_import_limit(LIMIT_FILE_MB) * spreadsheet.UNPACKED_FACTOR:g}"
+        if error.kind == "bytes":
+            return self.env._(
+                "The file %(file)s is %(size)s; an import accepts files of at most %(limit)s MB (system parameter "
+                "%(param)s). Split it into smaller files.",
+                file=filename,
+                size=human_size(size),
+                limit=megabytes,
+                param=LIMIT_FILE_MB[0],
+            )
+        if error.kind == "unpacked":
+            return self.env._(
+                "The file %(file)s unpacks to more than %(limit)s MB of spreadsheet data, more than an import reads "
+                "(%(factor)s times the file size limit of system parameter %(param)s). Split it into smaller files.",
+                file=filename,
+                limit=unpacked,
+                factor=spreadsheet.UNPACKED_FACTOR,
+                param=LIMIT_FILE_MB[0],
+            )
+        if error.kind == "rows":
+            return self.env._(
+                "Sheet %(sheet)s of %(file)s has more than %(limit)s rows, the most an import reads (system parameter "
+                "%(param)s). Split it into several files, or delete the empty rows below the data.",
+                sheet=error.sheet,
+                file=filename,
+                limit=error.limit,
+                param=LIMIT_ROWS[0],
+            )
+        return self.env._(
+            "Sheet %(sheet)s of %(file)s has cells beyond column %(column)s: an import reads at most %(limit)s columns "
+            "(system parameter %(param)s). Delete the columns after the data.",
+            sheet=error.sheet,
+            file=filename,
+            column=cells.column_letter(error.limit - 1),
+            limit=error.limit,
+            param=LIMIT_COLUMNS[0],
+        )
 
     def _crm_read_file(self, problems):
         """Return (header labels by key, data rows as (row number, {key: value}), datemode).
@@ -549,7 +394,7 @@ class CrmPartnerImport(models.TransientModel):
         known_indexes = {index for index, _label in columns.values()}
         header = rows[header_index]
         for index, label in enumerate(header):
-            text = _text(label)
+            text = cells.text(label)
             if text and index not in known_indexes:
                 problems.append(
                     self._crm_problem(
@@ -559,22 +404,22 @@ class CrmPartnerImport(models.TransientModel):
         data = []
         for rowx in range(header_index + 1, len(rows)):
             values = rows[rowx]
-            if not any(_text(value) or isinstance(value, CellError) for value in values):
+            if not any(cells.text(value) or isinstance(value, cells.CellError) for value in values):
                 continue
             row_number = rowx + 1
             for index, value in enumerate(values):
-                if index >= len(header) or not _text(header[index]):
-                    if _text(value):
+                if index >= len(header) or not cells.text(header[index]):
+                    if cells.text(value):
                         problems.append(
                             self._crm_problem(
                                 row_number,
-                                _column_letter(index),
+                                cells.column_letter(index),
                                 value,
                                 self.env._(
                                     "Row %(row)s has a value in column %(column)s, which has no header: "
                                     "the row is shifted or the sheet is not in the template's shape.",
                                     row=row_number,
-                                    column=_column_letter(index),
+                                    column=cells.column_letter(index),
                                 ),
                             )
                         )
@@ -600,8 +445,8 @@ class CrmPartnerImport(models.TransientModel):
         for rowx, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
             columns = {}
             for index, value in enumerate(values):
-                text = _text(value)
-                key = HEADER_KEYS.get(_header_key(text)) if text else None
+                text = cells.text(value)
+                key = HEADER_KEYS.get(cells.header_key(text)) if text else None
                 if not key:
                     continue
                 if key in columns:
@@ -612,8 +457,8 @@ class CrmPartnerImport(models.TransientModel):
                             row=rowx + 1,
                             sheet=sheet_name,
                             column=text,
-                            first=_column_letter(columns[key][0]),
-                            second=_column_letter(index),
+                            first=cells.column_letter(columns[key][0]),
+                            second=cells.column_letter(index),
                         )
                     )
                 columns[key] = (index, text)
@@ -635,7 +480,13 @@ class CrmPartnerImport(models.TransientModel):
 
     @api.model
     def _crm_problem(self, row, column, value, message, severity="error"):
-        return {"row": row, "column": column or "", "value": _display(value), "message": message, "severity": severity}
+        return {
+            "row": row,
+            "column": column or "",
+            "value": cells.display(value),
+            "message": message,
+            "severity": severity,
+        }
 
     def _crm_analyse(self):
         """Read and check the file; return the import plan (customers, contacts, problems)."""
@@ -653,7 +504,7 @@ class CrmPartnerImport(models.TransientModel):
             {
                 g.customer["customer_type"]
                 for g in plan.groups
-                if g.customer.get("customer_type") and not _resolve(refs["tags"], g.customer["customer_type"])
+                if g.customer.get("customer_type") and not cells.resolve(refs["tags"], g.customer["customer_type"])
             }
         )
         plan.new_sources = sorted(
@@ -668,7 +519,7 @@ class CrmPartnerImport(models.TransientModel):
         """Everything the rows refer to, read once for the whole file."""
         company = self.company_id
         china = self.env.ref("base.cn")
-        texts = {key: {_text(values.get(key)) for _row, values in data} - {""} for key in CUSTOMER_KEYS}
+        texts = {key: {cells.text(values.get(key)) for _row, values in data} - {""} for key in CUSTOMER_KEYS}
         # base's Chinese states have Chinese codes (浙, 沪); their xml ids carry the ISO codes (state_cn_ZJ).
         iso_codes = {
             data.res_id: data.name.removeprefix("state_cn_")
@@ -687,7 +538,7 @@ class CrmPartnerImport(models.TransientModel):
                 *CN_STATE_ENGLISH.get(iso_code, ()),
             ):
                 if name:
-                    states.setdefault(_lookup_key(name), state.id)
+                    states.setdefault(cells.lookup_key(name), state.id)
         users = {}
         if texts["salesperson"]:
             found = self.env["res.users"].search(
@@ -701,7 +552,7 @@ class CrmPartnerImport(models.TransientModel):
             )
             for user in found:
                 for name in {user.name, user.login}:
-                    users.setdefault(_lookup_key(name), set()).add(user.id)
+                    users.setdefault(cells.lookup_key(name), set()).add(user.id)
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
         return {
             "company": company,
@@ -718,6 +569,27 @@ class CrmPartnerImport(models.TransientModel):
             },
         }
 
+    def _crm_free_text(self, plan, row_number, key, value, customer=None):
+        """The text of a free-text cell, neutralised when it starts like a
+        spreadsheet formula (see ``tools.import_cells.neutralise_formula``),
+        with a warning: once per customer for a customer column."""
+        if not cells.is_formula_text(value):
+            return cells.text(value)
+        text = cells.neutralise_formula(value)
+        if customer is None or plan.first_time(customer, key, text):
+            plan.add(
+                row_number,
+                key,
+                value,
+                self.env._(
+                    "Starts like a spreadsheet formula: stored as %(text)s, with an apostrophe in front, so that "
+                    "spreadsheet programs show it as text.",
+                    text=text,
+                ),
+                severity="warning",
+            )
+        return text
+
     @api.model
     def _crm_names_by_lang(self, records, langs, field_names=("name",)):
         """Map the names of records in every installed language to their ids."""
@@ -727,15 +599,19 @@ class CrmPartnerImport(models.TransientModel):
                 for field_name in field_names:
                     if record[field_name]:
                         result.setdefault(record[field_name], record.id)
-                        result.setdefault(_lookup_key(record[field_name]), record.id)
+                        result.setdefault(cells.lookup_key(record[field_name]), record.id)
         return result
 
     def _crm_parse_row(self, plan, refs, row_number, values, datemode):
         """Check one row; return its customer and contact values (invalid ones are left out)."""
         partner_model = self.env["res.partner"]
-        customer = {key: _text(values.get(key)) for key in CUSTOMER_KEYS}
+        customer = {key: cells.text(values.get(key)) for key in CUSTOMER_KEYS}
+        name = customer["name"]
+        for key in FREE_TEXT_COLUMNS:
+            if key in customer:
+                customer[key] = self._crm_free_text(plan, row_number, key, values.get(key), customer=name)
         for key, value in values.items():
-            if isinstance(value, CellError):
+            if isinstance(value, cells.CellError):
                 plan.add(
                     row_number,
                     key,
@@ -751,13 +627,15 @@ class CrmPartnerImport(models.TransientModel):
                 plan.add(row_number, "credit_code", values.get("credit_code"), error.args[0])
                 customer["credit_code"] = ""
         if customer["province"]:
-            state_id = refs["states"].get(_lookup_key(EN_STATE_SUFFIX_RE.sub("", _lookup_key(customer["province"]))))
-            state_id = state_id or refs["states"].get(_lookup_key(customer["province"]))
+            state_id = refs["states"].get(
+                cells.lookup_key(EN_STATE_SUFFIX_RE.sub("", cells.lookup_key(customer["province"])))
+            )
+            state_id = state_id or refs["states"].get(cells.lookup_key(customer["province"]))
             if not state_id:
                 plan.add(row_number, "province", customer["province"], self.env._("Unknown province of China."))
             customer["state_id"] = state_id
         if customer["salesperson"]:
-            user_ids = refs["users"].get(_lookup_key(customer["salesperson"]), set())
+            user_ids = refs["users"].get(cells.lookup_key(customer["salesperson"]), set())
             if len(user_ids) != 1:
                 message = (
                     self.env._(
@@ -773,7 +651,7 @@ class CrmPartnerImport(models.TransientModel):
             customer["user_id"] = next(iter(user_ids)) if len(user_ids) == 1 else False
         if customer["industry"]:
             customer["industry_id"] = refs["industries"].get(customer["industry"]) or refs["industries"].get(
-                _lookup_key(customer["industry"])
+                cells.lookup_key(customer["industry"])
             )
             if not customer["industry_id"] and plan.first_time(customer["name"], "industry", customer["industry"]):
                 plan.add(
@@ -789,24 +667,39 @@ class CrmPartnerImport(models.TransientModel):
     def _crm_parse_contact(self, plan, refs, row_number, values, datemode):
         partner_model = self.env["res.partner"]
         contact = {
-            key: _text(values.get(key)) for key in ("contact_name", "function", "mobile", "phone", "email", "note")
+            key: cells.text(values.get(key)) for key in ("contact_name", "function", "mobile", "phone", "email", "note")
         }
+        for key in FREE_TEXT_COLUMNS:
+            if key in contact:
+                contact[key] = self._crm_free_text(plan, row_number, key, values.get(key))
         for key in ("mobile", "phone"):
             if contact[key]:
-                number = partner_model._crm_normalize_phone(_nfkc(contact[key]), country=refs["country"])
+                number = partner_model._crm_normalize_phone(cells.nfkc(contact[key]), country=refs["country"])
                 if not number:
                     plan.add(row_number, key, values.get(key), self.env._("Not a valid phone number."))
                 contact[key] = number or ""
         if contact["email"]:
-            email = _nfkc(contact["email"]).strip()
+            email = cells.nfkc(contact["email"]).strip()
             if not single_email_re.match(email):
                 plan.add(row_number, "email", values.get("email"), self.env._("Not a valid e-mail address."))
+                email = ""
+            elif email.startswith(cells.FORMULA_PREFIXES):
+                plan.add(
+                    row_number,
+                    "email",
+                    values.get("email"),
+                    self.env._(
+                        "Not accepted as an e-mail address: it starts with %(char)s, which spreadsheet programs read "
+                        "as a formula.",
+                        char=email[0],
+                    ),
+                )
                 email = ""
             contact["email"] = email
         contact["birthday"] = False
         raw_birthday = values.get("birthday")
-        if _text(raw_birthday):
-            birthday = self._crm_parse_date(raw_birthday, datemode)
+        if cells.text(raw_birthday):
+            birthday = cells.parse_date(raw_birthday, datemode)
             if not birthday:
                 plan.add(
                     row_number, "birthday", raw_birthday, self.env._("Not a valid date; write it like 1985-06-30.")
@@ -816,28 +709,6 @@ class CrmPartnerImport(models.TransientModel):
             else:
                 contact["birthday"] = birthday
         return contact
-
-    @api.model
-    def _crm_parse_date(self, value, datemode):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        if isinstance(value, float):
-            # An Excel serial date in a cell not formatted as a date.
-            if 1 <= value < 2958466:
-                try:
-                    return xlrd.xldate.xldate_as_datetime(value, datemode).date()
-                except (xlrd.xldate.XLDateError, ValueError, OverflowError):
-                    return False
-            return False
-        text = _nfkc(_text(value)).replace(" ", "")
-        for date_format in DATE_FORMATS:
-            try:
-                return datetime.datetime.strptime(text, date_format).date()
-            except ValueError:
-                continue
-        return False
 
     def _crm_group_rows(self, plan, rows):
         """One group per customer: by credit code, else by name (a name already seen
@@ -912,7 +783,8 @@ class CrmPartnerImport(models.TransientModel):
         seen = {}
         for group in plan.groups:
             found = {}
-            keys = [("name", _name_key(group.customer["name"]), group.first_row, "name", group.customer["name"])]
+            name = group.customer.get("name", "")  # a customer's rows may have a code and no name (an error)
+            keys = [("name", cells.name_key(name), group.first_row, "name", name)] if name else []
             for contact in group.points():
                 for column in ("mobile", "phone", "email"):
                     if contact[column]:
@@ -932,7 +804,7 @@ class CrmPartnerImport(models.TransientModel):
                     value,
                     self.env._(
                         "Possible duplicate of customer %(customer)s in row %(row)s of the file (same %(reasons)s).",
-                        customer=other.customer["name"],
+                        customer=other.customer.get("name", ""),
                         row=other.first_row,
                         reasons=", ".join(plan.reason_label(r) for r in dict.fromkeys(r[0] for r in reasons)),
                     ),
@@ -1076,11 +948,11 @@ class CrmPartnerImport(models.TransientModel):
         if "category_id" in vals:
             vals["category_id"] = [Command.link(tag_id) for tag_id in vals["category_id"][0][2]]
         customer.write(vals)
-        existing = {_lookup_key(child.name): child for child in customer.child_ids if child.name}
+        existing = {cells.lookup_key(child.name): child for child in customer.child_ids if child.name}
         new_vals = []
         for contact in group.contacts:
             vals = self._crm_contact_vals(contact, customer)
-            child = existing.get(_lookup_key(contact["contact_name"]))
+            child = existing.get(cells.lookup_key(contact["contact_name"]))
             if child:
                 child.write({key: value for key, value in vals.items() if value and key != "comment"})
             else:
@@ -1106,7 +978,7 @@ class CrmPartnerImport(models.TransientModel):
             "user_id": customer.get("user_id") or False,
             "industry_id": customer.get("industry_id") or False,
             "crm_source_id": refs["sources"].get(customer.get("source")) or False,
-            "category_id": [Command.set([_resolve(refs["tags"], customer["customer_type"])])]
+            "category_id": [Command.set([cells.resolve(refs["tags"], customer["customer_type"])])]
             if customer.get("customer_type")
             else False,
             "comment": plaintext2html("\n".join(notes)) if notes else False,
@@ -1155,7 +1027,7 @@ class ImportPlan:
     def add(self, row, key, value, message, severity="error"):
         column = self.labels.get(key) or dict((c[0], c[1]) for c in IMPORT_COLUMNS).get(key, key or "")
         self.problems.append(
-            {"row": row, "column": column, "value": _display(value), "message": message, "severity": severity}
+            {"row": row, "column": column, "value": cells.display(value), "message": message, "severity": severity}
         )
 
     def first_time(self, *key):
@@ -1222,7 +1094,11 @@ class CustomerGroup:
         contact = row.contact
         if contact["contact_name"]:
             same = next(
-                (c for c in self.contacts if _lookup_key(c["contact_name"]) == _lookup_key(contact["contact_name"])),
+                (
+                    c
+                    for c in self.contacts
+                    if cells.lookup_key(c["contact_name"]) == cells.lookup_key(contact["contact_name"])
+                ),
                 None,
             )
             if same:
