@@ -77,10 +77,12 @@ class SaleOrder(models.Model):
             # directly): the gate runs here, once, on the amounts being confirmed.
             confirming = self.filtered(lambda o: o.state in ("draft", "sent"))
             if confirming:
+                # the other values first (once), so that the gate sees the order as confirmed
                 others = {key: value for key, value in vals.items() if key not in ("state", "date_order")}
                 if others:
                     super().write(others)
                 confirming._crm_credit_check()
+                vals = {key: value for key, value in vals.items() if key not in others}
         return super().write(vals)
 
     # ------------------------------------------------------------------

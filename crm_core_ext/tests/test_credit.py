@@ -52,6 +52,29 @@ class TestCreditGate(CreditCommon):
         )
         self.assertEqual(created.state, "sale")
 
+    def test_state_written_with_lines_writes_them_once(self):
+        order = self._order(self.customer, 100, user=self.salesman)
+        order.with_user(self.salesman).write(
+            {
+                "state": "sale",
+                "order_line": [Command.create({"product_id": self.product.id, "price_unit": 50, "tax_id": []})],
+            }
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(len(order.order_line), 2, "the new line is created once")
+        # a line that takes the order over the limit is refused with the confirmation
+        self._invoice(self.customer, 800)
+        big = self._order(self.customer, 10, user=self.salesman)
+        with self.assertRaises(UserError):
+            big.with_user(self.salesman).write(
+                {
+                    "state": "sale",
+                    "order_line": [Command.create({"product_id": self.product.id, "price_unit": 500, "tax_id": []})],
+                }
+            )
+        big.invalidate_recordset()
+        self.assertEqual((big.state, len(big.order_line)), ("draft", 1))
+
     def test_exposure_counts_confirmed_orders_and_initial_balances(self):
         self.customer.crm_credit_initial_receivable = 200
         self._order(self.customer, 300).action_confirm()
