@@ -270,6 +270,41 @@ class TestCreditAccess(CreditCommon):
         self.assertIn("1,500.00", values["crm_credit_block_reason"])
         self.assertTrue(values["partner_credit_warning"])
 
+    def test_salesman_cannot_approve_increase(self):
+        Increase = self.env["crm.credit.limit.increase"].with_user(self.salesman)
+        values = {
+            "partner_id": self.customer.id,
+            "amount": 5000,
+            "date_end": fields.Date.today() + timedelta(days=5),
+            "reason": "Big order coming",
+        }
+        forged = (
+            {"state": "approved"},
+            {"state": "approved", "approver_id": self.credit_manager.id, "approval_date": fields.Datetime.now()},
+            {"approver_id": self.credit_manager.id},
+            {"approval_date": fields.Datetime.now()},
+        )
+        for extra in forged:
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                Increase.create(dict(values, **extra))
+        self.assertFalse(Increase.search([("partner_id", "=", self.customer.id)]))
+        increase = Increase.create(values)
+        for extra in forged:
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                increase.write(extra)
+        self.assertEqual(increase.state, "draft")
+        self.assertFalse(increase.approver_id)
+        self.assertEqual(self.customer.with_user(self.salesman).crm_credit_temporary_increase, 0)
+        # a credit manager approves with the button, in their own name only
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            increase.with_user(self.credit_manager).write({"state": "approved", "approver_id": self.salesman.id})
+        increase.with_user(self.credit_manager).action_approve()
+        self.assertEqual((increase.state, increase.approver_id), ("approved", self.credit_manager))
+        self.assertTrue(increase.approval_date)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            increase.with_user(self.credit_manager).write({"approver_id": self.salesman.id})
+        self.assertEqual(increase.approver_id, self.credit_manager)
+
     def test_credit_manager_sets_terms(self):
         customer = self.customer.with_user(self.credit_manager)
         customer.write({"crm_credit_limit": 5000, "crm_credit_period_days": 45})
