@@ -166,7 +166,7 @@ class ResPartner(models.Model):
     # Credit engine
     # ------------------------------------------------------------------
 
-    def _crm_credit_status(self, company, exclude_orders=None):
+    def _crm_credit_status(self, company, exclude_orders=None, posting_moves=None):
         """Credit situation of commercial partners ``self`` in ``company``.
 
         Two queries whatever the number of partners, invoices and orders: one
@@ -174,8 +174,15 @@ class ResPartner(models.Model):
         overdue invoices, confirmed orders not invoiced and temporary increases.
         Amounts are in the company currency.
 
+        An order line counts as invoiced only for the quantity on posted
+        invoices (less posted credit notes), as receivables count only posted
+        entries: the host's ``qty_invoiced`` also counts draft invoices, which
+        would take the order out of the exposure before its invoice is in it.
+
         :param exclude_orders: sale orders left out of "orders not invoiced"
             (the ones being confirmed, counted separately by the caller)
+        :param posting_moves: draft invoices about to be posted, whose quantities
+            count as invoiced (their amounts are added by the caller)
         :return: {partner_id: dict(limit, base_limit, increase, receivable, orders,
             initial, exposure, overdue_amount, overdue_days, overdue_invoice, period)}
         """
@@ -186,8 +193,12 @@ class ResPartner(models.Model):
         )
         self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "currency_rate"])
         self.env["sale.order.line"].flush_model(
-            ["price_total", "product_uom_qty", "qty_invoiced", "display_type", "is_downpayment", "order_id"]
+            ["price_total", "product_uom_qty", "product_uom", "display_type", "is_downpayment", "order_id"]
         )
+        self.env["sale.order.line"].flush_model(["invoice_lines"])
+        self.env["account.move.line"].flush_model(["quantity", "product_uom_id", "move_id"])
+        self.env["account.move"].flush_model(["state", "move_type"])
+        self.env["uom.uom"].flush_model(["factor"])
         self.env["crm.credit.limit.increase"].flush_model(
             ["partner_id", "company_id", "state", "date_start", "date_end"]
         )
@@ -217,11 +228,24 @@ class ResPartner(models.Model):
               GROUP BY m.cp
             ), orders AS (
                 SELECT m.cp,
-                       SUM(l.price_total * GREATEST(l.product_uom_qty - l.qty_invoiced, 0) / l.product_uom_qty
+                       SUM(l.price_total * GREATEST(l.product_uom_qty - COALESCE(inv.qty, 0), 0) / l.product_uom_qty
                            / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS amount
                   FROM sale_order o
                   JOIN members m ON m.id = o.partner_id
                   JOIN sale_order_line l ON l.order_id = o.id
+                  JOIN uom_uom lu ON lu.id = l.product_uom
+             LEFT JOIN LATERAL (
+                    -- quantity on posted invoices less posted credit notes, in the line's unit
+                    SELECT SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END
+                               * COALESCE(lu.factor / NULLIF(au.factor, 0), 1)) AS qty
+                      FROM sale_order_line_invoice_rel rel
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                      JOIN account_move am ON am.id = aml.move_id
+                 LEFT JOIN uom_uom au ON au.id = aml.product_uom_id
+                     WHERE rel.order_line_id = l.id
+                       AND am.move_type IN ('out_invoice', 'out_refund')
+                       AND (am.state = 'posted' OR am.id IN %(posting)s)
+                  ) inv ON TRUE
                  WHERE o.company_id = %(company)s
                    AND o.state = 'sale'
                    AND o.id NOT IN %(exclude)s
@@ -249,6 +273,7 @@ class ResPartner(models.Model):
                 company=company.id,
                 today=today,
                 exclude=tuple(exclude_orders.ids) if exclude_orders else (0,),
+                posting=tuple(posting_moves.ids) if posting_moves else (0,),
             )
         )
         result = {}

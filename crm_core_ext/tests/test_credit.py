@@ -120,6 +120,46 @@ class TestCreditGate(CreditCommon):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.crm_credit_temporary_increase, 0)
 
+    def test_draft_invoice_still_counts_as_not_invoiced(self):
+        """Receivables count posted invoices only: until its invoice is posted,
+        an order stays in "orders not invoiced"."""
+        self.product.is_storable = False
+        order = self._order(self.customer, 400)
+        order.order_line.write({"product_uom_qty": 2, "price_unit": 400})  # 800
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_line_ids.quantity = 1  # half of it invoiced, in draft
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.crm_credit_open_orders, 800)
+        self.assertEqual(self.customer.crm_credit_exposure, 800)
+        self.env.flush_all()
+        report = self.env["crm.credit.exposure.report"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((report.orders, report.exposure), (800, 800))
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            self._order(self.customer, 300, user=self.salesman).action_confirm()
+        invoice.action_post()
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.crm_credit_open_orders, 400)
+        self.assertEqual(self.customer.crm_credit_open_receivable, 400)
+        self.assertEqual(self.customer.crm_credit_exposure, 800)
+        self.env.flush_all()
+        report.invalidate_recordset()
+        self.assertEqual((report.orders, report.receivable, report.exposure), (400, 400, 800))
+
+    def test_invoice_block_counts_an_order_invoice_once(self):
+        """Posting the invoice of a confirmed order moves its amount from the
+        orders to the receivables: it does not count twice."""
+        self.company.crm_credit_block_invoice = True
+        order = self._order(self.customer, 800)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        # an invoice outside any order adds its whole amount
+        extra = self._invoice(self.customer, 300, post=False)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            extra.action_post()
+
     def test_increase_bad_input(self):
         Increase = self.env["crm.credit.limit.increase"]
         today = fields.Date.today()
