@@ -56,11 +56,24 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         if not self.env.su and any(APPROVAL_FIELDS.intersection(vals) for vals in vals_list):
             raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        # created confirmed (RPC, imports): the same gate as a confirmation
+        orders.filtered(lambda o: o.state == "sale")._crm_credit_check()
+        return orders
 
     def write(self, vals):
         if APPROVAL_FIELDS.intersection(vals) and not self.env.su:
             raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
+        if vals.get("state") == "sale":
+            # The host's action_confirm confirms through this write, so does any
+            # RPC call or import: the credit gate runs here, once per confirmation.
+            confirming = self.filtered(lambda o: o.state != "sale")
+            other_vals = {fname: value for fname, value in vals.items() if fname not in ("state", "date_order")}
+            if confirming and other_vals:
+                # judge the order as it is confirmed, with the other changes of this write
+                self.write(other_vals)
+                vals = {fname: value for fname, value in vals.items() if fname not in other_vals}
+            confirming._crm_credit_check()
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -110,16 +123,12 @@ class SaleOrder(models.Model):
         return problems
 
     def _crm_credit_check(self):
-        """Refuse confirmation over credit, as the company's policy says.
+        """Refuse to confirm orders ``self`` over credit, as the company's policy says.
 
         Runs under a row lock on the customers so that two users confirming
         orders for one customer at the same time cannot both pass.
         """
-        to_check = self.filtered(
-            lambda o: o.state in ("draft", "sent")
-            and o.company_id.account_use_credit_limit
-            and not o._crm_credit_is_approved()
-        )
+        to_check = self.filtered(lambda o: o.company_id.account_use_credit_limit and not o._crm_credit_is_approved())
         if not to_check:
             return
         problems = to_check._crm_credit_problems_by_order(lock=True)
@@ -136,10 +145,6 @@ class SaleOrder(models.Model):
             if policy == "approval":
                 messages.append(_("Ask a credit manager to approve this order (button 'Request Credit Approval')."))
             raise UserError("\n".join(messages))
-
-    def action_confirm(self):
-        self._crm_credit_check()
-        return super().action_confirm()
 
     # ------------------------------------------------------------------
     # Approval path

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -119,6 +120,61 @@ class TestCreditGate(CreditCommon):
         self.assertEqual(increase.state, "expired")
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.crm_credit_temporary_increase, 0)
+
+    def test_rpc_write_state_cannot_confirm_over_credit(self):
+        """Writing the state over RPC meets the same gate as the Confirm button."""
+        order = self._order(self.customer, 1500, user=self.salesman).with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            order.write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+        # nor by raising the amount in the same write as the confirmation
+        small = self._order(self.customer, 500, user=self.salesman).with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"), self.cr.savepoint():
+            small.write({"state": "sale", "order_line": [Command.update(small.order_line.id, {"price_unit": 5000})]})
+        self.assertEqual(small.state, "draft")
+        # nor by bringing a cancelled order straight back to confirmed
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            order.write({"state": "sale"})
+        self.assertEqual(order.state, "cancel")
+
+    def test_rpc_create_confirmed_over_credit(self):
+        values = {
+            "partner_id": self.customer.id,
+            "state": "sale",
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": self.product.id,
+                        "product_uom_qty": 1,
+                        "price_unit": 1500,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        Order = self.env["sale.order"].with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"), self.cr.savepoint():
+            Order.create(values)
+        self.assertFalse(Order.search([("partner_id", "=", self.customer.id)]))
+        # within the limit it is created confirmed, as the host allows
+        order = Order.create(
+            dict(values, order_line=[Command.create({"product_id": self.product.id, "price_unit": 900})])
+        )
+        self.assertEqual(order.state, "sale")
+
+    def test_gate_runs_once_per_confirmation(self):
+        order = self._order(self.customer, 700, user=self.salesman)
+        SaleOrder = self.env.registry["sale.order"]
+        with patch.object(
+            SaleOrder,
+            "_crm_credit_problems_by_order",
+            autospec=True,
+            side_effect=SaleOrder._crm_credit_problems_by_order,
+        ) as gate:
+            order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(gate.call_count, 1)
 
     def test_draft_invoice_still_counts_as_not_invoiced(self):
         """Receivables count posted invoices only: until its invoice is posted,
