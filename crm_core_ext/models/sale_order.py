@@ -52,6 +52,14 @@ class SaleOrder(models.Model):
             if order.state in ("draft", "sent") and order.partner_id and order.id:
                 order.crm_credit_block_reason = "\n".join(order._crm_credit_problems()) or False
 
+    def _compute_amounts(self):
+        res = super()._compute_amounts()
+        # An approval covers the amount approved: raised above it, the order needs a new one.
+        self.filtered(
+            lambda o: o.id and o.crm_credit_approval_state == "approved" and not o._crm_credit_is_approved()
+        )._crm_credit_withdraw_approval()
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(APPROVAL_FIELDS.intersection(vals) for vals in vals_list):
@@ -74,7 +82,10 @@ class SaleOrder(models.Model):
                 self.write(other_vals)
                 vals = {fname: value for fname, value in vals.items() if fname not in other_vals}
             confirming._crm_credit_check()
-        return super().write(vals)
+        withdrawn = self._crm_credit_approvals_withdrawn_by(vals)
+        res = super().write(vals)
+        withdrawn._crm_credit_withdraw_approval()
+        return res
 
     # ------------------------------------------------------------------
     # Credit gate
@@ -92,6 +103,37 @@ class SaleOrder(models.Model):
             self.crm_credit_approval_state == "approved"
             and self._crm_credit_amount() <= self.crm_credit_approved_amount + rounding / 2
         )
+
+    def _crm_credit_approvals_withdrawn_by(self, vals):
+        """Orders of ``self`` whose credit approval or request no longer holds
+        once ``vals`` is written: cancelled, back to a quotation from a
+        confirmed or cancelled order, or moved to another customer or company.
+        """
+        orders = (
+            self.filtered("crm_credit_approval_state") if {"state", "partner_id", "company_id"} & set(vals) else None
+        )
+        if not orders:
+            return self.browse()
+        state = vals.get("state")
+        if state == "cancel":
+            withdrawn = orders.filtered(lambda o: o.state != "cancel")
+        elif state in ("draft", "sent"):
+            withdrawn = orders.filtered(lambda o: o.state in ("sale", "cancel"))
+        else:
+            withdrawn = self.browse()
+        if vals.get("partner_id"):
+            customer = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+            withdrawn |= orders.filtered(lambda o: o.partner_id.commercial_partner_id != customer)
+        if vals.get("company_id"):
+            withdrawn |= orders.filtered(lambda o: o.company_id.id != vals["company_id"])
+        return withdrawn
+
+    def _crm_credit_withdraw_approval(self):
+        """Clear the credit approval or request of ``self`` and the managers' pending activities."""
+        if not self:
+            return
+        self.sudo().write(dict.fromkeys(APPROVAL_FIELDS, False))
+        self.sudo().activity_unlink(["crm_core_ext.mail_activity_type_credit_approval"])
 
     def _crm_credit_problems(self):
         """Why the credit gate refuses this order: a list of messages, or []."""

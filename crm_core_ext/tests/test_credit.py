@@ -280,6 +280,65 @@ class TestCreditApproval(CreditCommon):
         copy = order.copy()
         self.assertFalse(copy.crm_credit_approval_state, "an approval is for one order, not its copies")
 
+    def _approved_order(self, amount=1500):
+        order = self._order(self.customer, amount, user=self.salesman)
+        order.with_user(self.credit_manager)._crm_credit_approve("Customer paid its last invoices")
+        self.assertEqual((order.state, order.crm_credit_approval_state), ("sale", "approved"))
+        return order.with_user(self.salesman)
+
+    def _assert_no_approval(self, order):
+        order.invalidate_recordset()
+        self.assertFalse(order.crm_credit_approval_state)
+        self.assertFalse(order.crm_credit_approved_amount)
+        self.assertFalse(order.crm_credit_approved_uid)
+        self.assertFalse(order.crm_credit_approval_reason)
+
+    def test_approval_withdrawn_on_cancel(self):
+        order = self._approved_order()
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self._assert_no_approval(order)
+        order.action_draft()
+        with self.assertRaisesRegex(UserError, "Request Credit Approval"):
+            order.action_confirm()
+        # a request pending when the quotation is cancelled goes too, with the managers' activities
+        order.action_crm_credit_request_approval()
+        self.assertTrue(order.activity_ids)
+        order.action_cancel()
+        self._assert_no_approval(order)
+        self.assertFalse(order.sudo().activity_ids)
+
+    def test_approval_withdrawn_when_back_to_quotation(self):
+        order = self._approved_order()
+        order.write({"state": "draft"})
+        self._assert_no_approval(order)
+        with self.assertRaisesRegex(UserError, "Request Credit Approval"):
+            order.action_confirm()
+
+    def test_approval_withdrawn_on_customer_change(self):
+        order = self._approved_order()
+        # another contact of the same customer keeps it: the credit is the company's
+        order.partner_id = self.contact
+        self.assertEqual(order.crm_credit_approval_state, "approved")
+        other = self.env["res.partner"].create({"name": "另一家公司", "is_company": True, "credit_limit": 100})
+        order.partner_id = other
+        self._assert_no_approval(order)
+
+    def test_approval_withdrawn_when_amount_raised(self):
+        order = self._approved_order()
+        line = order.order_line
+        # lowering the amount keeps what was approved
+        line.price_unit = 1400
+        self.assertEqual(order.crm_credit_approval_state, "approved")
+        line.price_unit = 1600
+        self._assert_no_approval(order)
+        self.company.crm_credit_block_delivery = True
+        with self.assertRaisesRegex(UserError, "Deliveries to this customer are blocked"):
+            order.picking_ids.with_user(self.env.ref("base.user_admin")).button_validate()
+        # and a line added on the order does the same
+        order = self._approved_order()
+        order.write({"order_line": [Command.create({"product_id": self.product.id, "price_unit": 1})]})
+        self._assert_no_approval(order)
+
     def test_reject(self):
         order = self._order(self.customer, 1500, user=self.salesman)
         order.action_crm_credit_request_approval()
