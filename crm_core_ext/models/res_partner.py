@@ -184,7 +184,12 @@ class ResPartner(models.Model):
         :param posting_moves: draft invoices about to be posted, whose quantities
             count as invoiced (their amounts are added by the caller)
         :return: {partner_id: dict(limit, base_limit, increase, receivable, orders,
-            initial, exposure, overdue_amount, overdue_days, overdue_invoice, period)}
+            initial, exposure, overdue_amount, overdue_days, overdue_invoice, period,
+            paid)}; ``paid`` maps each of ``exclude_orders`` to what the customer
+            paid on it online and the receivables do not show yet: a transaction
+            authorized or done is money received (sale confirms the order on it),
+            until the journal entry of its payment is posted and lowers the
+            receivables instead
         """
         partners = self.with_company(company).sudo()
         today = fields.Date.context_today(partners)
@@ -199,6 +204,9 @@ class ResPartner(models.Model):
         self.env["account.move.line"].flush_model(["quantity", "product_uom_id", "move_id"])
         self.env["account.move"].flush_model(["state", "move_type"])
         self.env["uom.uom"].flush_model(["factor"])
+        self.env["sale.order"].flush_model(["transaction_ids"])
+        self.env["payment.transaction"].flush_model(["state", "amount", "payment_id"])
+        self.env["account.payment"].flush_model(["move_id"])
         self.env["crm.credit.limit.increase"].flush_model(
             ["partner_id", "company_id", "state", "date_start", "date_end"]
         )
@@ -261,8 +269,22 @@ class ResPartner(models.Model):
                    AND state = 'approved'
                    AND date_start <= %(today)s AND date_end >= %(today)s
               GROUP BY partner_id
+            ), paid AS (
+                SELECT o.id, SUM(tx.amount) / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount
+                  FROM sale_order o
+                  JOIN sale_order_transaction_rel rel ON rel.sale_order_id = o.id
+                  JOIN payment_transaction tx ON tx.id = rel.transaction_id
+                 WHERE o.id IN %(exclude)s
+                   AND tx.state IN ('authorized', 'done')
+                   AND NOT EXISTS (
+                        SELECT 1
+                          FROM account_payment pay
+                          JOIN account_move pm ON pm.id = pay.move_id
+                         WHERE pay.id = tx.payment_id AND pm.state = 'posted')
+              GROUP BY o.id, o.currency_rate
             )
-            SELECT p.id, r.amount, r.overdue, r.oldest_due, o.amount, i.amount, r.oldest_invoice
+            SELECT p.id, r.amount, r.overdue, r.oldest_due, o.amount, i.amount, r.oldest_invoice,
+                   (SELECT JSON_OBJECT_AGG(paid.id, paid.amount) FROM paid)
               FROM res_partner p
          LEFT JOIN receivable r ON r.cp = p.id
          LEFT JOIN orders o ON o.cp = p.id
@@ -277,7 +299,7 @@ class ResPartner(models.Model):
             )
         )
         result = {}
-        for pid, receivable, overdue, oldest_due, orders, increase, overdue_invoice in rows:
+        for pid, receivable, overdue, oldest_due, orders, increase, overdue_invoice, paid in rows:
             partner = partners.browse(pid)
             initial = partner.crm_credit_initial_receivable - partner.crm_credit_initial_advance
             exposure = (receivable or 0.0) + (orders or 0.0) + initial
@@ -296,6 +318,7 @@ class ResPartner(models.Model):
                 "overdue_invoice": overdue_invoice,
                 "oldest_due": oldest_due,
                 "period": partner.crm_credit_period_days,
+                "paid": {int(order_id): amount for order_id, amount in (paid or {}).items()},
             }
         return result
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 APPROVAL_FIELDS = {
@@ -157,7 +157,8 @@ class SaleOrder(models.Model):
             info = customer._crm_credit_status(company, exclude_orders=orders)[customer.id]
             pending = 0.0
             for order in orders:
-                amount = order._crm_credit_amount()
+                # what the customer already paid online is money received, not credit
+                amount = max(order._crm_credit_amount() - info["paid"].get(order.id, 0.0), 0.0)
                 problems[order] = customer._crm_credit_problems(
                     company, dict(info, exposure=info["exposure"] + pending), amount, _("order %s", order.name)
                 )
@@ -188,6 +189,38 @@ class SaleOrder(models.Model):
                 messages.append(_("Ask a credit manager to approve this order (button 'Request Credit Approval')."))
             raise UserError("\n".join(messages))
 
+    def _crm_credit_hold(self):
+        """Put the orders of ``self`` that the credit gate would refuse on the
+        approval path instead of refusing them, and return them.
+
+        For confirmations that a customer triggers (an online payment, a
+        signature on the portal): the customer's action succeeds, a credit
+        manager decides, and the customer never sees the credit figures (they
+        go to an internal note and the managers' activities). Under the "warn"
+        policy nothing is held: the order is confirmed with its note.
+        """
+        to_check = self.filtered(
+            lambda o: o.company_id.account_use_credit_limit
+            and o.company_id.crm_credit_policy != "warn"
+            and not o._crm_credit_is_approved()
+        )
+        if not to_check:
+            return self.browse()
+        problems = to_check._crm_credit_problems_by_order(lock=True)
+        held = self.browse([order.id for order, messages in problems.items() if messages])
+        for order in held:
+            order._crm_credit_request_approval(
+                problems[order], _("The customer accepted or paid this order online but it is over credit.")
+            )
+        return held
+
+    def _validate_order(self):
+        # the customer signed the quotation on the portal (or checked out in the shop)
+        orders = self - self._crm_credit_hold()
+        if orders:
+            return super(SaleOrder, orders)._validate_order()
+        return None
+
     # ------------------------------------------------------------------
     # Approval path
     # ------------------------------------------------------------------
@@ -199,21 +232,30 @@ class SaleOrder(models.Model):
         problems = self._crm_credit_problems()
         if not problems:
             raise UserError(_("Order %s is within the customer's credit: confirm it.", self.name))
+        self._crm_credit_request_approval(problems)
+        return True
+
+    def _crm_credit_request_approval(self, problems, why=None):
+        """Ask the company's credit managers to approve the order over credit
+        (an activity each, once) and log ``problems`` in an internal note."""
+        self.ensure_one()
+        activity_type = self.env.ref("crm_core_ext.mail_activity_type_credit_approval")
         managers = (
             self.env.ref("crm_core_ext.crm_core_ext_group_credit_manager")
             .sudo()
             .users.filtered(lambda u: self.company_id in u.company_ids and not u.share)
         )
+        asked = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
         self.sudo().crm_credit_approval_state = "requested"
+        # a customer's action runs as the public or a portal user: the system asks
+        order = self.with_user(SUPERUSER_ID) if self.env.user.share else self
         note = "\n".join(problems)
-        for manager in managers:
-            self.activity_schedule(
-                "crm_core_ext.mail_activity_type_credit_approval",
-                user_id=manager.id,
-                note=note,
-            )
-        self.message_post(body=_("Credit approval requested:\n%s", note), subtype_xmlid="mail.mt_note")
-        return True
+        for manager in managers - asked:
+            order.activity_schedule(activity_type_id=activity_type.id, user_id=manager.id, note=note)
+        body = _("Credit approval requested:\n%s", note)
+        if why:
+            body = f"{why}\n{body}"
+        order.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_crm_credit_open_approval(self):
         self.ensure_one()

@@ -2,6 +2,7 @@ from . import test_value
 from . import test_credit
 from . import test_credit_concurrency
 from . import test_credit_own_customers
+from . import test_credit_payment
 from . import test_lifecycle
 from . import test_credit_tour
 from . import test_i18n
