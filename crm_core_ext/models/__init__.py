@@ -5,6 +5,7 @@ from . import crm_credit_model
 from . import crm_credit_model_level
 from . import crm_credit_limit_increase
 from . import sale_order
+from . import payment_transaction
 from . import stock_picking
 from . import account_move
 from . import account_move_line

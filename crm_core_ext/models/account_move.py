@@ -27,9 +27,9 @@ class AccountMove(models.Model):
         for (company, customer), moves in invoices.grouped(
             lambda m: (m.company_id, m.partner_id.commercial_partner_id)
         ).items():
-            info = customer._crm_credit_status(company)[customer.id]
-            # A draft invoice of a sale order already left "orders not invoiced"
-            # (the host counts draft invoices in the invoiced quantity): add it whole.
+            # Once posted, these invoices leave "orders not invoiced" for the
+            # quantities they invoice and enter the receivables whole.
+            info = customer._crm_credit_status(company, posting_moves=moves)[customer.id]
             amount = sum(moves.mapped("amount_total_signed"))
             problems = customer._crm_credit_problems(company, info, amount, _("invoice"))
             if problems:

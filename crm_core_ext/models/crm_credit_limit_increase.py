@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+# Set only by the approval and cancel buttons and the expiry job, never written directly.
+APPROVAL_FIELDS = {"state", "approver_id", "approval_date"}
+
 
 class CrmCreditLimitIncrease(models.Model):
     _name = "crm.credit.limit.increase"
@@ -70,9 +73,28 @@ class CrmCreditLimitIncrease(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get("state", "draft") != "draft" or vals.get("approver_id") or vals.get("approval_date")
+            for vals in vals_list
+        ):
+            raise AccessError(
+                _("A credit limit increase is created to be approved: a credit manager approves it with its button.")
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if not self.env.su and not self._is_credit_manager() and any(inc.state != "draft" for inc in self):
-            raise AccessError(_("Only credit managers can change an approved credit limit increase."))
+        if not self.env.su:
+            if APPROVAL_FIELDS.intersection(vals):
+                raise AccessError(
+                    _(
+                        "Credit limit increases are approved and cancelled with their buttons, "
+                        "in the name of the user who clicks them."
+                    )
+                )
+            if not self._is_credit_manager() and any(inc.state != "draft" for inc in self):
+                raise AccessError(_("Only credit managers can change an approved credit limit increase."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -88,17 +110,19 @@ class CrmCreditLimitIncrease(models.Model):
             raise AccessError(_("Only credit managers can approve credit limit increases."))
         if any(inc.state != "draft" for inc in self):
             raise UserError(_("Only increases waiting for approval can be approved."))
-        self.write({"state": "approved", "approver_id": self.env.uid, "approval_date": fields.Datetime.now()})
+        self.check_access("write")
+        self.sudo().write({"state": "approved", "approver_id": self.env.uid, "approval_date": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
         if any(inc.state == "approved" for inc in self) and not self._is_credit_manager():
             raise AccessError(_("Only credit managers can cancel an approved credit limit increase."))
+        self.check_access("write")
         self.sudo().write({"state": "cancelled"})
         return True
 
     @api.model
     def _cron_expire(self):
-        expired = self.search([("state", "=", "approved"), ("date_end", "<", fields.Date.context_today(self))])
+        expired = self.sudo().search([("state", "=", "approved"), ("date_end", "<", fields.Date.context_today(self))])
         expired.write({"state": "expired"})
         return len(expired)

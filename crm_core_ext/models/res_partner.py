@@ -166,7 +166,7 @@ class ResPartner(models.Model):
     # Credit engine
     # ------------------------------------------------------------------
 
-    def _crm_credit_status(self, company, exclude_orders=None):
+    def _crm_credit_status(self, company, exclude_orders=None, posting_moves=None):
         """Credit situation of commercial partners ``self`` in ``company``.
 
         Two queries whatever the number of partners, invoices and orders: one
@@ -174,10 +174,22 @@ class ResPartner(models.Model):
         overdue invoices, confirmed orders not invoiced and temporary increases.
         Amounts are in the company currency.
 
+        An order line counts as invoiced only for the quantity on posted
+        invoices (less posted credit notes), as receivables count only posted
+        entries: the host's ``qty_invoiced`` also counts draft invoices, which
+        would take the order out of the exposure before its invoice is in it.
+
         :param exclude_orders: sale orders left out of "orders not invoiced"
             (the ones being confirmed, counted separately by the caller)
+        :param posting_moves: draft invoices about to be posted, whose quantities
+            count as invoiced (their amounts are added by the caller)
         :return: {partner_id: dict(limit, base_limit, increase, receivable, orders,
-            initial, exposure, overdue_amount, overdue_days, overdue_invoice, period)}
+            initial, exposure, overdue_amount, overdue_days, overdue_invoice, period,
+            paid)}; ``paid`` maps each of ``exclude_orders`` to what the customer
+            paid on it online and the receivables do not show yet: a transaction
+            authorized or done is money received (sale confirms the order on it),
+            until the journal entry of its payment is posted and lowers the
+            receivables instead
         """
         partners = self.with_company(company).sudo()
         today = fields.Date.context_today(partners)
@@ -186,8 +198,15 @@ class ResPartner(models.Model):
         )
         self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "currency_rate"])
         self.env["sale.order.line"].flush_model(
-            ["price_total", "product_uom_qty", "qty_invoiced", "display_type", "is_downpayment", "order_id"]
+            ["price_total", "product_uom_qty", "product_uom", "display_type", "is_downpayment", "order_id"]
         )
+        self.env["sale.order.line"].flush_model(["invoice_lines"])
+        self.env["account.move.line"].flush_model(["quantity", "product_uom_id", "move_id"])
+        self.env["account.move"].flush_model(["state", "move_type"])
+        self.env["uom.uom"].flush_model(["factor"])
+        self.env["sale.order"].flush_model(["transaction_ids"])
+        self.env["payment.transaction"].flush_model(["state", "amount", "payment_id"])
+        self.env["account.payment"].flush_model(["move_id"])
         self.env["crm.credit.limit.increase"].flush_model(
             ["partner_id", "company_id", "state", "date_start", "date_end"]
         )
@@ -217,11 +236,24 @@ class ResPartner(models.Model):
               GROUP BY m.cp
             ), orders AS (
                 SELECT m.cp,
-                       SUM(l.price_total * GREATEST(l.product_uom_qty - l.qty_invoiced, 0) / l.product_uom_qty
+                       SUM(l.price_total * GREATEST(l.product_uom_qty - COALESCE(inv.qty, 0), 0) / l.product_uom_qty
                            / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS amount
                   FROM sale_order o
                   JOIN members m ON m.id = o.partner_id
                   JOIN sale_order_line l ON l.order_id = o.id
+                  JOIN uom_uom lu ON lu.id = l.product_uom
+             LEFT JOIN LATERAL (
+                    -- quantity on posted invoices less posted credit notes, in the line's unit
+                    SELECT SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END
+                               * COALESCE(lu.factor / NULLIF(au.factor, 0), 1)) AS qty
+                      FROM sale_order_line_invoice_rel rel
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                      JOIN account_move am ON am.id = aml.move_id
+                 LEFT JOIN uom_uom au ON au.id = aml.product_uom_id
+                     WHERE rel.order_line_id = l.id
+                       AND am.move_type IN ('out_invoice', 'out_refund')
+                       AND (am.state = 'posted' OR am.id IN %(posting)s)
+                  ) inv ON TRUE
                  WHERE o.company_id = %(company)s
                    AND o.state = 'sale'
                    AND o.id NOT IN %(exclude)s
@@ -237,8 +269,22 @@ class ResPartner(models.Model):
                    AND state = 'approved'
                    AND date_start <= %(today)s AND date_end >= %(today)s
               GROUP BY partner_id
+            ), paid AS (
+                SELECT o.id, SUM(tx.amount) / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount
+                  FROM sale_order o
+                  JOIN sale_order_transaction_rel rel ON rel.sale_order_id = o.id
+                  JOIN payment_transaction tx ON tx.id = rel.transaction_id
+                 WHERE o.id IN %(exclude)s
+                   AND tx.state IN ('authorized', 'done')
+                   AND NOT EXISTS (
+                        SELECT 1
+                          FROM account_payment pay
+                          JOIN account_move pm ON pm.id = pay.move_id
+                         WHERE pay.id = tx.payment_id AND pm.state = 'posted')
+              GROUP BY o.id, o.currency_rate
             )
-            SELECT p.id, r.amount, r.overdue, r.oldest_due, o.amount, i.amount, r.oldest_invoice
+            SELECT p.id, r.amount, r.overdue, r.oldest_due, o.amount, i.amount, r.oldest_invoice,
+                   (SELECT JSON_OBJECT_AGG(paid.id, paid.amount) FROM paid)
               FROM res_partner p
          LEFT JOIN receivable r ON r.cp = p.id
          LEFT JOIN orders o ON o.cp = p.id
@@ -249,10 +295,11 @@ class ResPartner(models.Model):
                 company=company.id,
                 today=today,
                 exclude=tuple(exclude_orders.ids) if exclude_orders else (0,),
+                posting=tuple(posting_moves.ids) if posting_moves else (0,),
             )
         )
         result = {}
-        for pid, receivable, overdue, oldest_due, orders, increase, overdue_invoice in rows:
+        for pid, receivable, overdue, oldest_due, orders, increase, overdue_invoice, paid in rows:
             partner = partners.browse(pid)
             initial = partner.crm_credit_initial_receivable - partner.crm_credit_initial_advance
             exposure = (receivable or 0.0) + (orders or 0.0) + initial
@@ -271,6 +318,7 @@ class ResPartner(models.Model):
                 "overdue_invoice": overdue_invoice,
                 "oldest_due": oldest_due,
                 "period": partner.crm_credit_period_days,
+                "paid": {int(order_id): amount for order_id, amount in (paid or {}).items()},
             }
         return result
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 APPROVAL_FIELDS = {
@@ -52,38 +52,40 @@ class SaleOrder(models.Model):
             if order.state in ("draft", "sent") and order.partner_id and order.id:
                 order.crm_credit_block_reason = "\n".join(order._crm_credit_problems()) or False
 
+    def _compute_amounts(self):
+        res = super()._compute_amounts()
+        # An approval covers the amount approved: raised above it, the order needs a new one.
+        self.filtered(
+            lambda o: o.id and o.crm_credit_approval_state == "approved" and not o._crm_credit_is_approved()
+        )._crm_credit_withdraw_approval()
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(APPROVAL_FIELDS.intersection(vals) for vals in vals_list):
             raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
-        # An order created confirmed is confirmed through write, which the credit gate guards.
-        confirmed = [vals.get("state") == "sale" for vals in vals_list]
-        vals_list = [
-            {key: value for key, value in vals.items() if key != "state"} if flag else vals
-            for vals, flag in zip(vals_list, confirmed, strict=True)
-        ]
         orders = super().create(vals_list)
-        to_confirm = orders.browse([order.id for order, flag in zip(orders, confirmed, strict=True) if flag])
-        if to_confirm:
-            to_confirm.write({"state": "sale"})
+        # created confirmed (RPC, imports): the same gate as a confirmation
+        orders.filtered(lambda o: o.state == "sale")._crm_credit_check()
         return orders
 
     def write(self, vals):
         if APPROVAL_FIELDS.intersection(vals) and not self.env.su:
             raise AccessError(_("Credit approvals are given through the approval wizard by a credit manager."))
         if vals.get("state") == "sale":
-            # Every confirmation writes the state (action_confirm through
-            # _prepare_confirmation_values, and any RPC or import writing it
-            # directly): the gate runs here, once, on the amounts being confirmed.
-            confirming = self.filtered(lambda o: o.state in ("draft", "sent"))
-            if confirming:
-                # the other values first (once), so that the gate sees the order as confirmed
-                others = {key: value for key, value in vals.items() if key not in ("state", "date_order")}
-                if others:
-                    super().write(others)
-                confirming._crm_credit_check()
-                vals = {key: value for key, value in vals.items() if key not in others}
-        return super().write(vals)
+            # The host's action_confirm confirms through this write, so does any
+            # RPC call or import: the credit gate runs here, once per confirmation.
+            confirming = self.filtered(lambda o: o.state != "sale")
+            other_vals = {fname: value for fname, value in vals.items() if fname not in ("state", "date_order")}
+            if confirming and other_vals:
+                # judge the order as it is confirmed, with the other changes of this write
+                self.write(other_vals)
+                vals = {fname: value for fname, value in vals.items() if fname not in other_vals}
+            confirming._crm_credit_check()
+        withdrawn = self._crm_credit_approvals_withdrawn_by(vals)
+        res = super().write(vals)
+        withdrawn._crm_credit_withdraw_approval()
+        return res
 
     # ------------------------------------------------------------------
     # Credit gate
@@ -101,6 +103,37 @@ class SaleOrder(models.Model):
             self.crm_credit_approval_state == "approved"
             and self._crm_credit_amount() <= self.crm_credit_approved_amount + rounding / 2
         )
+
+    def _crm_credit_approvals_withdrawn_by(self, vals):
+        """Orders of ``self`` whose credit approval or request no longer holds
+        once ``vals`` is written: cancelled, back to a quotation from a
+        confirmed or cancelled order, or moved to another customer or company.
+        """
+        orders = (
+            self.filtered("crm_credit_approval_state") if {"state", "partner_id", "company_id"} & set(vals) else None
+        )
+        if not orders:
+            return self.browse()
+        state = vals.get("state")
+        if state == "cancel":
+            withdrawn = orders.filtered(lambda o: o.state != "cancel")
+        elif state in ("draft", "sent"):
+            withdrawn = orders.filtered(lambda o: o.state in ("sale", "cancel"))
+        else:
+            withdrawn = self.browse()
+        if vals.get("partner_id"):
+            customer = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+            withdrawn |= orders.filtered(lambda o: o.partner_id.commercial_partner_id != customer)
+        if vals.get("company_id"):
+            withdrawn |= orders.filtered(lambda o: o.company_id.id != vals["company_id"])
+        return withdrawn
+
+    def _crm_credit_withdraw_approval(self):
+        """Clear the credit approval or request of ``self`` and the managers' pending activities."""
+        if not self:
+            return
+        self.sudo().write(dict.fromkeys(APPROVAL_FIELDS, False))
+        self.sudo().activity_unlink(["crm_core_ext.mail_activity_type_credit_approval"])
 
     def _crm_credit_problems(self):
         """Why the credit gate refuses this order: a list of messages, or []."""
@@ -124,7 +157,8 @@ class SaleOrder(models.Model):
             info = customer._crm_credit_status(company, exclude_orders=orders)[customer.id]
             pending = 0.0
             for order in orders:
-                amount = order._crm_credit_amount()
+                # what the customer already paid online is money received, not credit
+                amount = max(order._crm_credit_amount() - info["paid"].get(order.id, 0.0), 0.0)
                 problems[order] = customer._crm_credit_problems(
                     company, dict(info, exposure=info["exposure"] + pending), amount, _("order %s", order.name)
                 )
@@ -132,16 +166,12 @@ class SaleOrder(models.Model):
         return problems
 
     def _crm_credit_check(self):
-        """Refuse confirmation over credit, as the company's policy says.
+        """Refuse to confirm orders ``self`` over credit, as the company's policy says.
 
         Runs under a row lock on the customers so that two users confirming
         orders for one customer at the same time cannot both pass.
         """
-        to_check = self.filtered(
-            lambda o: o.state in ("draft", "sent")
-            and o.company_id.account_use_credit_limit
-            and not o._crm_credit_is_approved()
-        )
+        to_check = self.filtered(lambda o: o.company_id.account_use_credit_limit and not o._crm_credit_is_approved())
         if not to_check:
             return
         problems = to_check._crm_credit_problems_by_order(lock=True)
@@ -159,6 +189,38 @@ class SaleOrder(models.Model):
                 messages.append(_("Ask a credit manager to approve this order (button 'Request Credit Approval')."))
             raise UserError("\n".join(messages))
 
+    def _crm_credit_hold(self):
+        """Put the orders of ``self`` that the credit gate would refuse on the
+        approval path instead of refusing them, and return them.
+
+        For confirmations that a customer triggers (an online payment, a
+        signature on the portal): the customer's action succeeds, a credit
+        manager decides, and the customer never sees the credit figures (they
+        go to an internal note and the managers' activities). Under the "warn"
+        policy nothing is held: the order is confirmed with its note.
+        """
+        to_check = self.filtered(
+            lambda o: o.company_id.account_use_credit_limit
+            and o.company_id.crm_credit_policy != "warn"
+            and not o._crm_credit_is_approved()
+        )
+        if not to_check:
+            return self.browse()
+        problems = to_check._crm_credit_problems_by_order(lock=True)
+        held = self.browse([order.id for order, messages in problems.items() if messages])
+        for order in held:
+            order._crm_credit_request_approval(
+                problems[order], _("The customer accepted or paid this order online but it is over credit.")
+            )
+        return held
+
+    def _validate_order(self):
+        # the customer signed the quotation on the portal (or checked out in the shop)
+        orders = self - self._crm_credit_hold()
+        if orders:
+            return super(SaleOrder, orders)._validate_order()
+        return None
+
     # ------------------------------------------------------------------
     # Approval path
     # ------------------------------------------------------------------
@@ -170,21 +232,30 @@ class SaleOrder(models.Model):
         problems = self._crm_credit_problems()
         if not problems:
             raise UserError(_("Order %s is within the customer's credit: confirm it.", self.name))
+        self._crm_credit_request_approval(problems)
+        return True
+
+    def _crm_credit_request_approval(self, problems, why=None):
+        """Ask the company's credit managers to approve the order over credit
+        (an activity each, once) and log ``problems`` in an internal note."""
+        self.ensure_one()
+        activity_type = self.env.ref("crm_core_ext.mail_activity_type_credit_approval")
         managers = (
             self.env.ref("crm_core_ext.crm_core_ext_group_credit_manager")
             .sudo()
             .users.filtered(lambda u: self.company_id in u.company_ids and not u.share)
         )
+        asked = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
         self.sudo().crm_credit_approval_state = "requested"
+        # a customer's action runs as the public or a portal user: the system asks
+        order = self.with_user(SUPERUSER_ID) if self.env.user.share else self
         note = "\n".join(problems)
-        for manager in managers:
-            self.activity_schedule(
-                "crm_core_ext.mail_activity_type_credit_approval",
-                user_id=manager.id,
-                note=note,
-            )
-        self.message_post(body=_("Credit approval requested:\n%s", note), subtype_xmlid="mail.mt_note")
-        return True
+        for manager in managers - asked:
+            order.activity_schedule(activity_type_id=activity_type.id, user_id=manager.id, note=note)
+        body = _("Credit approval requested:\n%s", note)
+        if why:
+            body = f"{why}\n{body}"
+        order.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_crm_credit_open_approval(self):
         self.ensure_one()

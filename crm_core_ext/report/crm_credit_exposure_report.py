@@ -55,13 +55,25 @@ class CrmCreditExposureReport(models.Model):
                  WHERE aml.parent_state = 'posted' AND acc.account_type = 'asset_receivable'
                    AND aml.reconciled IS NOT TRUE
              UNION ALL
+                -- invoiced = on posted invoices less posted credit notes, as receivables count
                 SELECT p.commercial_partner_id, o.company_id, 0.0,
-                       l.price_total * GREATEST(l.product_uom_qty - l.qty_invoiced, 0) / l.product_uom_qty
+                       l.price_total * GREATEST(l.product_uom_qty - COALESCE(inv.qty, 0), 0) / l.product_uom_qty
                            / COALESCE(NULLIF(o.currency_rate, 0), 1),
                        0.0, NULL
                   FROM sale_order_line l
                   JOIN sale_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
+                  JOIN uom_uom lu ON lu.id = l.product_uom
+             LEFT JOIN LATERAL (
+                    SELECT SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END
+                               * COALESCE(lu.factor / NULLIF(au.factor, 0), 1)) AS qty
+                      FROM sale_order_line_invoice_rel rel
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                      JOIN account_move am ON am.id = aml.move_id
+                 LEFT JOIN uom_uom au ON au.id = aml.product_uom_id
+                     WHERE rel.order_line_id = l.id
+                       AND am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted'
+                  ) inv ON TRUE
                  WHERE o.state = 'sale' AND l.display_type IS NULL AND l.is_downpayment IS NOT TRUE
                    AND l.product_uom_qty > 0
              UNION ALL

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -170,6 +171,101 @@ class TestCreditGate(CreditCommon):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.crm_credit_temporary_increase, 0)
 
+    def test_rpc_write_state_cannot_confirm_over_credit(self):
+        """Writing the state over RPC meets the same gate as the Confirm button."""
+        order = self._order(self.customer, 1500, user=self.salesman).with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            order.write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+        # nor by raising the amount in the same write as the confirmation
+        small = self._order(self.customer, 500, user=self.salesman).with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"), self.cr.savepoint():
+            small.write({"state": "sale", "order_line": [Command.update(small.order_line.id, {"price_unit": 5000})]})
+        self.assertEqual(small.state, "draft")
+        # nor by bringing a cancelled order straight back to confirmed
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            order.write({"state": "sale"})
+        self.assertEqual(order.state, "cancel")
+
+    def test_rpc_create_confirmed_over_credit(self):
+        values = {
+            "partner_id": self.customer.id,
+            "state": "sale",
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": self.product.id,
+                        "product_uom_qty": 1,
+                        "price_unit": 1500,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        Order = self.env["sale.order"].with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"), self.cr.savepoint():
+            Order.create(values)
+        self.assertFalse(Order.search([("partner_id", "=", self.customer.id)]))
+        # within the limit it is created confirmed, as the host allows
+        order = Order.create(
+            dict(values, order_line=[Command.create({"product_id": self.product.id, "price_unit": 900})])
+        )
+        self.assertEqual(order.state, "sale")
+
+    def test_gate_runs_once_per_confirmation(self):
+        order = self._order(self.customer, 700, user=self.salesman)
+        SaleOrder = self.env.registry["sale.order"]
+        with patch.object(
+            SaleOrder,
+            "_crm_credit_problems_by_order",
+            autospec=True,
+            side_effect=SaleOrder._crm_credit_problems_by_order,
+        ) as gate:
+            order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(gate.call_count, 1)
+
+    def test_draft_invoice_still_counts_as_not_invoiced(self):
+        """Receivables count posted invoices only: until its invoice is posted,
+        an order stays in "orders not invoiced"."""
+        self.product.is_storable = False
+        order = self._order(self.customer, 400)
+        order.order_line.write({"product_uom_qty": 2, "price_unit": 400})  # 800
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_line_ids.quantity = 1  # half of it invoiced, in draft
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.crm_credit_open_orders, 800)
+        self.assertEqual(self.customer.crm_credit_exposure, 800)
+        self.env.flush_all()
+        report = self.env["crm.credit.exposure.report"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((report.orders, report.exposure), (800, 800))
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            self._order(self.customer, 300, user=self.salesman).action_confirm()
+        invoice.action_post()
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.crm_credit_open_orders, 400)
+        self.assertEqual(self.customer.crm_credit_open_receivable, 400)
+        self.assertEqual(self.customer.crm_credit_exposure, 800)
+        self.env.flush_all()
+        report.invalidate_recordset()
+        self.assertEqual((report.orders, report.receivable, report.exposure), (400, 400, 800))
+
+    def test_invoice_block_counts_an_order_invoice_once(self):
+        """Posting the invoice of a confirmed order moves its amount from the
+        orders to the receivables: it does not count twice."""
+        self.company.crm_credit_block_invoice = True
+        order = self._order(self.customer, 800)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        # an invoice outside any order adds its whole amount
+        extra = self._invoice(self.customer, 300, post=False)
+        with self.assertRaisesRegex(UserError, "would exceed its credit limit"):
+            extra.action_post()
+
     def test_increase_bad_input(self):
         Increase = self.env["crm.credit.limit.increase"]
         today = fields.Date.today()
@@ -233,6 +329,65 @@ class TestCreditApproval(CreditCommon):
         self.assertEqual(order.state, "sale")
         copy = order.copy()
         self.assertFalse(copy.crm_credit_approval_state, "an approval is for one order, not its copies")
+
+    def _approved_order(self, amount=1500):
+        order = self._order(self.customer, amount, user=self.salesman)
+        order.with_user(self.credit_manager)._crm_credit_approve("Customer paid its last invoices")
+        self.assertEqual((order.state, order.crm_credit_approval_state), ("sale", "approved"))
+        return order.with_user(self.salesman)
+
+    def _assert_no_approval(self, order):
+        order.invalidate_recordset()
+        self.assertFalse(order.crm_credit_approval_state)
+        self.assertFalse(order.crm_credit_approved_amount)
+        self.assertFalse(order.crm_credit_approved_uid)
+        self.assertFalse(order.crm_credit_approval_reason)
+
+    def test_approval_withdrawn_on_cancel(self):
+        order = self._approved_order()
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self._assert_no_approval(order)
+        order.action_draft()
+        with self.assertRaisesRegex(UserError, "Request Credit Approval"):
+            order.action_confirm()
+        # a request pending when the quotation is cancelled goes too, with the managers' activities
+        order.action_crm_credit_request_approval()
+        self.assertTrue(order.activity_ids)
+        order.action_cancel()
+        self._assert_no_approval(order)
+        self.assertFalse(order.sudo().activity_ids)
+
+    def test_approval_withdrawn_when_back_to_quotation(self):
+        order = self._approved_order()
+        order.write({"state": "draft"})
+        self._assert_no_approval(order)
+        with self.assertRaisesRegex(UserError, "Request Credit Approval"):
+            order.action_confirm()
+
+    def test_approval_withdrawn_on_customer_change(self):
+        order = self._approved_order()
+        # another contact of the same customer keeps it: the credit is the company's
+        order.partner_id = self.contact
+        self.assertEqual(order.crm_credit_approval_state, "approved")
+        other = self.env["res.partner"].create({"name": "另一家公司", "is_company": True, "credit_limit": 100})
+        order.partner_id = other
+        self._assert_no_approval(order)
+
+    def test_approval_withdrawn_when_amount_raised(self):
+        order = self._approved_order()
+        line = order.order_line
+        # lowering the amount keeps what was approved
+        line.price_unit = 1400
+        self.assertEqual(order.crm_credit_approval_state, "approved")
+        line.price_unit = 1600
+        self._assert_no_approval(order)
+        self.company.crm_credit_block_delivery = True
+        with self.assertRaisesRegex(UserError, "Deliveries to this customer are blocked"):
+            order.picking_ids.with_user(self.env.ref("base.user_admin")).button_validate()
+        # and a line added on the order does the same
+        order = self._approved_order()
+        order.write({"order_line": [Command.create({"product_id": self.product.id, "price_unit": 1})]})
+        self._assert_no_approval(order)
 
     def test_reject(self):
         order = self._order(self.customer, 1500, user=self.salesman)
@@ -319,6 +474,41 @@ class TestCreditAccess(CreditCommon):
         values = order.with_user(self.salesman).read(["partner_credit_warning", "crm_credit_block_reason"])[0]
         self.assertIn("1,500.00", values["crm_credit_block_reason"])
         self.assertTrue(values["partner_credit_warning"])
+
+    def test_salesman_cannot_approve_increase(self):
+        Increase = self.env["crm.credit.limit.increase"].with_user(self.salesman)
+        values = {
+            "partner_id": self.customer.id,
+            "amount": 5000,
+            "date_end": fields.Date.today() + timedelta(days=5),
+            "reason": "Big order coming",
+        }
+        forged = (
+            {"state": "approved"},
+            {"state": "approved", "approver_id": self.credit_manager.id, "approval_date": fields.Datetime.now()},
+            {"approver_id": self.credit_manager.id},
+            {"approval_date": fields.Datetime.now()},
+        )
+        for extra in forged:
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                Increase.create(dict(values, **extra))
+        self.assertFalse(Increase.search([("partner_id", "=", self.customer.id)]))
+        increase = Increase.create(values)
+        for extra in forged:
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                increase.write(extra)
+        self.assertEqual(increase.state, "draft")
+        self.assertFalse(increase.approver_id)
+        self.assertEqual(self.customer.with_user(self.salesman).crm_credit_temporary_increase, 0)
+        # a credit manager approves with the button, in their own name only
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            increase.with_user(self.credit_manager).write({"state": "approved", "approver_id": self.salesman.id})
+        increase.with_user(self.credit_manager).action_approve()
+        self.assertEqual((increase.state, increase.approver_id), ("approved", self.credit_manager))
+        self.assertTrue(increase.approval_date)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            increase.with_user(self.credit_manager).write({"approver_id": self.salesman.id})
+        self.assertEqual(increase.approver_id, self.credit_manager)
 
     def test_credit_manager_sets_terms(self):
         customer = self.customer.with_user(self.credit_manager)
