@@ -244,6 +244,22 @@ class CrmServiceRequest(models.Model):
                     )
                 )
 
+    @api.constrains("contact_id", "partner_id")
+    def _check_contact(self):
+        """The contact is the customer or one of its company's people: the rating request goes to them."""
+        for request in self.filtered("contact_id"):
+            contact = request.contact_id.sudo()
+            if contact.commercial_partner_id != request.commercial_partner_id.sudo():
+                raise ValidationError(
+                    _(
+                        "%(contact)s is not a contact of customer %(customer)s: request %(request)s "
+                        "can only name the customer or one of its contacts.",
+                        contact=contact.display_name,
+                        customer=request.commercial_partner_id.sudo().display_name,
+                        request=request.display_name,
+                    )
+                )
+
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
         if self.lot_id:
