@@ -1,4 +1,5 @@
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg2
@@ -6,7 +7,8 @@ from markupsafe import Markup
 from pytz import utc
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_list
 from odoo.tools.mail import generate_tracking_message_id
 
 REQUEST_TYPES = [
@@ -37,6 +39,46 @@ SEQUENCE_CODE = "crm.service.request"
 NOTICE_LINES = 50
 # plan_hours looks for working hours two weeks at a time
 PLAN_WINDOW = timedelta(days=14)
+# Written by the SLA machinery only (create, the state actions, pauses, the escalation job) ...
+SLA_FIELDS = frozenset(
+    {
+        "sla_id",
+        "sla_start_date",
+        "response_deadline",
+        "resolution_deadline",
+        "first_response_date",
+        "resolved_date",
+        "closed_date",
+        "pause_start",
+        "paused_hours",
+        "response_breached",
+        "resolution_breached",
+    }
+)
+# ... of which a service manager may override these by hand: a deadline moved as agreed
+# with the customer, a breach waived.
+SLA_OVERRIDE_FIELDS = frozenset({"response_deadline", "resolution_deadline", "response_breached", "resolution_breached"})
+MANAGER_GROUP = "crm_service_desk.crm_service_desk_group_manager"
+# context key of an _Assignment
+ASSIGNMENT_KEY = "crm_service_assignment"
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    """How the server's own callers (claim, move, escalation) change the queue or assignee of requests.
+
+    Passed to write() in the context under ASSIGNMENT_KEY: a Python object that
+    a client cannot send over JSON-RPC, so that no client labels its own changes
+    in the assignment history or keeps deadlines that a new queue or priority
+    changes.
+    """
+
+    method: str = "manual"
+    note: str | bool = False
+    keep_sla: bool = False
+
+
+MANUAL = _Assignment()
 
 
 class CrmServiceRequest(models.Model):
@@ -276,6 +318,7 @@ class CrmServiceRequest(models.Model):
         now = fields.Datetime.now()
         defaults = self.default_get(["company_id", "priority", "request_type", "state"])
         for vals in vals_list:
+            self._check_sla_fields(vals)
             for key in ("company_id", "priority", "request_type", "state"):
                 vals.setdefault(key, defaults.get(key))
             vals.setdefault("sla_start_date", now)
@@ -310,9 +353,8 @@ class CrmServiceRequest(models.Model):
         return requests
 
     def write(self, vals):
-        if self.env.context.get("crm_service_plain_write") or not (
-            {"state", "user_id", "queue_id", "priority"} & vals.keys()
-        ):
+        self._check_sla_fields(vals)
+        if not ({"state", "user_id", "queue_id", "priority"} & vals.keys()):
             return super().write(vals)
         now = fields.Datetime.now()
         before = {request.id: (request.state, request.user_id, request.queue_id) for request in self}
@@ -324,15 +366,48 @@ class CrmServiceRequest(models.Model):
             self._notify_assignees()
         else:
             res = super().write(vals)
-        sla_changed = bool({"queue_id", "priority"} & vals.keys()) and not self.env.context.get("crm_service_keep_sla")
-        self._after_write(before, paused, now, sla_changed=sla_changed)
+        assignment = self.env.context.get(ASSIGNMENT_KEY)
+        if not isinstance(assignment, _Assignment):
+            assignment = MANUAL
+        sla_changed = bool({"queue_id", "priority"} & vals.keys()) and not assignment.keep_sla
+        self._after_write(before, paused, now, sla_changed=sla_changed, assignment=assignment)
         return res
 
-    def _after_write(self, before, paused, now, sla_changed):
+    def _check_sla_fields(self, vals):
+        """Refuse a change of the SLA's dates, flags and pause data by anyone but the SLA machinery.
+
+        The machinery writes them through ``super(CrmServiceRequest, ...).write``
+        (or SQL), which does not come here; a service manager may still move a
+        deadline or clear a breach flag by hand.
+        """
+        fnames = SLA_FIELDS & vals.keys()
+        if not fnames or self.env.su:
+            return
+        is_manager = self.env.user.has_group(MANAGER_GROUP)
+        if is_manager:
+            fnames -= SLA_OVERRIDE_FIELDS
+            if not fnames:
+                return
+        labels = format_list(self.env, [self._fields[fname]._description_string(self.env) for fname in sorted(fnames)])
+        if not is_manager and fnames <= SLA_OVERRIDE_FIELDS:
+            raise AccessError(
+                _(
+                    "Only a service desk manager can move the deadlines or clear the breach flags of "
+                    "service requests (%(fields)s).",
+                    fields=labels,
+                )
+            )
+        raise AccessError(
+            _(
+                "The service level agreement sets %(fields)s of service requests from the queue's targets, "
+                "its working hours and the request's progress: they cannot be changed by hand.",
+                fields=labels,
+            )
+        )
+
+    def _after_write(self, before, paused, now, sla_changed, assignment=MANUAL):
         """Bookkeeping after a change of state, queue, assignee or priority."""
-        plain = self.with_context(crm_service_plain_write=True)
-        method = self.env.context.get("crm_service_assign_method", "manual")
-        note = self.env.context.get("crm_service_assign_note")
+        method, note = assignment.method, assignment.note
         history_vals = []
         resync = self.browse()
         to_rate = self.browse()
@@ -373,7 +448,7 @@ class CrmServiceRequest(models.Model):
                     }
                 )
         for updates, ids in pending.items():
-            super(CrmServiceRequest, plain.browse(ids)).write(dict(updates))
+            super(CrmServiceRequest, self.browse(ids)).write(dict(updates))
         if resync:
             resync._recompute_sla()
         self._stamp_milestones(now)
@@ -385,7 +460,6 @@ class CrmServiceRequest(models.Model):
 
     def _stamp_milestones(self, now):
         """Record the first response, the resolution and the closing, with their breach flags."""
-        plain = self.with_context(crm_service_plain_write=True)
         pending = defaultdict(list)
         for request in self:
             updates = {}
@@ -400,7 +474,7 @@ class CrmServiceRequest(models.Model):
             if updates:
                 pending[tuple(sorted(updates.items()))].append(request.id)
         for updates, ids in pending.items():
-            super(CrmServiceRequest, plain.browse(ids)).write(dict(updates))
+            super(CrmServiceRequest, self.browse(ids)).write(dict(updates))
         return True
 
     # ------------------------------------------------------------------ assignment notices
@@ -588,7 +662,7 @@ class CrmServiceRequest(models.Model):
                     )
                 )
         self.invalidate_recordset(["user_id"])
-        self.with_context(crm_service_assign_method="claim").write({"user_id": user.id})
+        self.with_context(**{ASSIGNMENT_KEY: _Assignment("claim")}).write({"user_id": user.id})
         return True
 
     def _move_to_queue(self, queue, note=False, method="move", assign=True):
@@ -599,11 +673,11 @@ class CrmServiceRequest(models.Model):
             by_user[user.id] |= request
         # An escalation keeps the deadlines promised to the customer; a move to
         # the right queue takes that queue's targets.
-        keep_sla = method == "escalation"
+        assignment = _Assignment(method, note, keep_sla=method == "escalation")
         for user_id, requests in by_user.items():
-            requests.with_context(
-                crm_service_assign_method=method, crm_service_assign_note=note, crm_service_keep_sla=keep_sla
-            ).write({"queue_id": queue.id, "user_id": user_id or False})
+            requests.with_context(**{ASSIGNMENT_KEY: assignment}).write(
+                {"queue_id": queue.id, "user_id": user_id or False}
+            )
 
     def action_open_move_wizard(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_service_desk.crm_service_move_wizard_action")
@@ -679,7 +753,6 @@ class CrmServiceRequest(models.Model):
         slas = self.env["crm.service.sla"].sudo().search([("queue_id", "in", self.queue_id.ids)])
         sla_map = {(sla.queue_id.id, sla.priority): sla for sla in slas}
         cache = {}
-        plain = self.with_context(crm_service_plain_write=True)
         for request in self:
             if request.state in ("closed", "cancelled"):
                 continue
@@ -698,7 +771,7 @@ class CrmServiceRequest(models.Model):
                     updates["resolution_deadline"] = _plan(
                         calendar, start, sla.resolution_hours + request.paused_hours, cache
                     )
-            super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+            super(CrmServiceRequest, self.browse(request.id)).write(updates)
         return True
 
     def _paused_hours_until(self, now):
@@ -794,7 +867,7 @@ class CrmServiceRequest(models.Model):
             activity_targets = {r.id: r.queue_id.manager_id for r in self if r.queue_id.manager_id}
         elif level.action == "reassign":
             if level.user_id:
-                self.with_context(crm_service_assign_method="escalation", crm_service_assign_note=level.name).write(
+                self.with_context(**{ASSIGNMENT_KEY: _Assignment("escalation", level.name)}).write(
                     {"user_id": level.user_id.id}
                 )
                 activity_targets = {r.id: level.user_id for r in self}
@@ -989,7 +1062,7 @@ class CrmServiceRequest(models.Model):
             now = fields.Datetime.now()
             if author.user_ids.filtered(lambda u: not u.share):
                 for request in self.filtered(lambda r: not r.first_response_date and r.state in RUNNING_STATES):
-                    super(CrmServiceRequest, request.with_context(crm_service_plain_write=True)).write(
+                    super(CrmServiceRequest, request).write(
                         {
                             "first_response_date": now,
                             "response_breached": bool(request.response_deadline and now > request.response_deadline),
