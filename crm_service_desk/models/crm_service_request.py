@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +11,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_list
 from odoo.tools.mail import generate_tracking_message_id
+
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
+_logger = logging.getLogger(__name__)
 
 REQUEST_TYPES = [
     ("repair", "Repair"),
@@ -794,6 +799,10 @@ class CrmServiceRequest(models.Model):
         level (and batch) finds the open requests whose deadline plus the
         level's offset has passed and that the level has not handled yet; the
         level acts on them as a batch and is logged, so it never acts twice.
+
+        A batch that fails is tried again request by request: a request that
+        still fails is rolled back alone, logged and left for the next run,
+        and the job goes on with the others.
         """
         now = fields.Datetime.now()
         self.env.flush_all()
@@ -815,18 +824,40 @@ class CrmServiceRequest(models.Model):
         done = 0
         levels = self.env["crm.service.escalation.level"].sudo().search([])
         for level in levels:
+            failed_ids = []  # not due again in this run
             while True:
-                ids = self._escalation_due_ids(level, now, batch_size)
+                ids = self._escalation_due_ids(level, now, batch_size, skip_ids=failed_ids)
                 if not ids:
                     break
-                self.sudo().browse(ids)._apply_escalation(level, now)
-                done += len(ids)
+                applied, failed = self.sudo().browse(ids)._apply_escalation_isolated(level, now)
+                done += len(applied)
+                failed_ids += failed.ids
                 if len(ids) < batch_size:
                     break
         self.env["ir.cron"]._notify_progress(done=done + flagged, remaining=0)
         return done
 
-    def _escalation_due_ids(self, level, now, limit):
+    def _apply_escalation_isolated(self, level, now):
+        """``_apply_escalation`` on the batch, or request by request when the batch fails.
+
+        :return: ``(applied, failed)``, two recordsets
+        """
+        if len(self) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    self._apply_escalation(level, now)
+            except Exception as exc:  # noqa: BLE001 -- any error of one request must not stop the job
+                _logger.warning(
+                    "Escalation %s: a batch of %s requests failed (%s); trying them one by one",
+                    level.name,
+                    len(self),
+                    exc,
+                )
+            else:
+                return self, self.browse()
+        return run_isolated(self, lambda request: request._apply_escalation(level, now), f"Escalation {level.name}")
+
+    def _escalation_due_ids(self, level, now, limit, skip_ids=()):
         column = "response_deadline" if level.deadline == "response" else "resolution_deadline"
         query = f"""
             SELECT r.id
@@ -839,6 +870,7 @@ class CrmServiceRequest(models.Model):
                {"AND r.queue_id = %(queue)s" if level.queue_id else ""}
                AND NOT EXISTS (SELECT 1 FROM crm_service_escalation_log l
                                 WHERE l.request_id = r.id AND l.level_id = %(level)s)
+               AND r.id != ALL(%(skip)s::int[])
           ORDER BY r.{column}, r.id
              LIMIT %(limit)s
         """
@@ -851,6 +883,7 @@ class CrmServiceRequest(models.Model):
                 "queue": level.queue_id.id,
                 "level": level.id,
                 "limit": limit,
+                "skip": list(skip_ids),
             },
         )
         return [row[0] for row in self.env.cr.fetchall()]
