@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import ServiceCommon, cst
@@ -173,7 +173,7 @@ class TestEscalation(ServiceCommon):
         def fail_on_bad(records, level, now):
             if bad in records:
                 bad.message_post(body="half done")  # rolled back with the rest
-                raise UserError("the assignee's mailbox is full")
+                raise OSError("the mail server is down")
             return apply_escalation(records, level, now)
 
         with freeze_time(cst(2026, 11, 30, 9, 0)):

@@ -218,8 +218,10 @@ class TestServicePlan(ServiceCommon):
         )
         bad = plans[1]
         # since the plan was made, the serial was installed at another customer: its request is refused
-        asset = self.env["crm.service.asset"].with_user(self.manager).create(
-            {"lot_id": self.lot1.id, "partner_id": self.customer_b.id}
+        asset = (
+            self.env["crm.service.asset"]
+            .with_user(self.manager)
+            .create({"lot_id": self.lot1.id, "partner_id": self.customer_b.id})
         )
         with (
             self.assertLogs("odoo.addons.crm_service_desk.models.crm_service_plan", "WARNING"),
