@@ -64,6 +64,8 @@ SLA_FIELDS = frozenset(
 # with the customer, a breach waived.
 SLA_OVERRIDE_FIELDS = frozenset({"response_deadline", "resolution_deadline", "response_breached", "resolution_breached"})
 MANAGER_GROUP = "crm_service_desk.crm_service_desk_group_manager"
+# fields of the back office only (portal users cannot read them)
+INTERNAL = "base.group_user"
 # context key of an _Assignment
 ASSIGNMENT_KEY = "crm_service_assignment"
 
@@ -160,8 +162,16 @@ class CrmServiceRequest(models.Model):
         index="btree_not_null",
         domain="[('product_id', '=?', product_id)]",
     )
+    # What follows is the service desk's own business: the portal shows its customers
+    # their requests through the controller, and they cannot read these fields over RPC.
     queue_id = fields.Many2one(
-        "crm.service.queue", string="Queue", tracking=True, index=True, check_company=True, copy=False
+        "crm.service.queue",
+        string="Queue",
+        tracking=True,
+        index=True,
+        check_company=True,
+        copy=False,
+        groups=INTERNAL,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -171,29 +181,35 @@ class CrmServiceRequest(models.Model):
         check_company=True,
         copy=False,
         domain="[('share', '=', False)]",
+        groups=INTERNAL,
     )
-    assign_date = fields.Datetime(string="Assigned On", readonly=True, copy=False)
-    assignment_ids = fields.One2many("crm.service.assignment", "request_id", string="Assignment History")
-    escalation_log_ids = fields.One2many("crm.service.escalation.log", "request_id", string="Escalations")
+    assign_date = fields.Datetime(string="Assigned On", readonly=True, copy=False, groups=INTERNAL)
+    assignment_ids = fields.One2many(
+        "crm.service.assignment", "request_id", string="Assignment History", groups=INTERNAL
+    )
+    escalation_log_ids = fields.One2many(
+        "crm.service.escalation.log", "request_id", string="Escalations", groups=INTERNAL
+    )
     # SLA (all datetimes in UTC; the durations are working hours of the queue's calendar)
-    sla_id = fields.Many2one("crm.service.sla", string="SLA", readonly=True, copy=False)
-    sla_start_date = fields.Datetime(string="SLA Start", readonly=True, copy=False)
-    response_deadline = fields.Datetime(readonly=True, copy=False)
-    resolution_deadline = fields.Datetime(readonly=True, copy=False)
-    first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
-    resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False)
-    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
-    pause_start = fields.Datetime(string="Waiting Since", readonly=True, copy=False)
+    sla_id = fields.Many2one("crm.service.sla", string="SLA", readonly=True, copy=False, groups=INTERNAL)
+    sla_start_date = fields.Datetime(string="SLA Start", readonly=True, copy=False, groups=INTERNAL)
+    response_deadline = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
+    resolution_deadline = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
+    first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False, groups=INTERNAL)
+    resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False, groups=INTERNAL)
+    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False, groups=INTERNAL)
+    pause_start = fields.Datetime(string="Waiting Since", readonly=True, copy=False, groups=INTERNAL)
     paused_hours = fields.Float(
         string="Paused Working Hours",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="Working hours spent waiting on the customer; the deadlines move by as much.",
     )
-    response_breached = fields.Boolean(readonly=True, copy=False)
-    resolution_breached = fields.Boolean(readonly=True, copy=False)
-    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late", string="Late")
-    can_claim = fields.Boolean(compute="_compute_can_claim")
+    response_breached = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
+    resolution_breached = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
+    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late", string="Late", groups=INTERNAL)
+    can_claim = fields.Boolean(compute="_compute_can_claim", groups=INTERNAL)
 
     def init(self):
         res = super().init()

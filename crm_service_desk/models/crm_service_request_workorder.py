@@ -1,11 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .crm_service_request import INTERNAL
+
 
 class CrmServiceRequest(models.Model):
     _inherit = "crm.service.request"  # pylint: disable=consider-merging-classes-inherited
 
-    asset_id = fields.Many2one("crm.service.asset", string="Asset", compute="_compute_asset_id")
+    asset_id = fields.Many2one("crm.service.asset", string="Asset", compute="_compute_asset_id", groups=INTERNAL)
     repair_ids = fields.One2many(
         "repair.order", "service_request_id", string="Work Orders", groups="stock.group_stock_user"
     )
