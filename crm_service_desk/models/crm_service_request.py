@@ -62,7 +62,9 @@ SLA_FIELDS = frozenset(
 )
 # ... of which a service manager may override these by hand: a deadline moved as agreed
 # with the customer, a breach waived.
-SLA_OVERRIDE_FIELDS = frozenset({"response_deadline", "resolution_deadline", "response_breached", "resolution_breached"})
+SLA_OVERRIDE_FIELDS = frozenset(
+    {"response_deadline", "resolution_deadline", "response_breached", "resolution_breached"}
+)
 MANAGER_GROUP = "crm_service_desk.crm_service_desk_group_manager"
 # fields of the back office only (portal users cannot read them)
 INTERNAL = "base.group_user"
@@ -283,6 +285,11 @@ class CrmServiceRequest(models.Model):
     def _check_lot(self):
         for request in self.filtered("lot_id"):
             lot = request.lot_id.sudo()
+            if not self.env.user._is_internal():
+                # a customer (portal) learns neither who has the serial nor that it exists
+                if not request._is_customer_lot(lot) or (request.product_id and lot.product_id != request.product_id):
+                    raise ValidationError(self._serial_not_found_message(lot.name))
+                continue
             if request.product_id and lot.product_id != request.product_id:
                 raise ValidationError(
                     _(
@@ -322,6 +329,35 @@ class CrmServiceRequest(models.Model):
                         request=request.display_name,
                     )
                 )
+
+    @api.model
+    def _find_customer_lot(self, serial, partner, company):
+        """The serial number named ``serial`` of ``company`` that ``partner``'s company received or has
+        installed; an empty recordset for any other serial, known or not (the portal's lookup)."""
+        lots = self.env["stock.lot"].sudo().search([("name", "=", serial), ("company_id", "in", [company.id, False])])
+        customer = partner.commercial_partner_id
+        return lots.filtered(lambda lot: self._is_customer_lot(lot, customer))[:1]
+
+    def _is_customer_lot(self, lot, customer=None):
+        """Whether ``lot`` is at ``customer`` (default: this request's customer company): delivered or
+        installed (an asset in service) there, and neither delivered nor installed elsewhere."""
+        customer = customer or self.commercial_partner_id
+        asset = (
+            self.env["crm.service.asset"]
+            .sudo()
+            .search([("lot_id", "=", lot.id), ("state", "=", "in_service")], limit=1)
+        )
+        owners = asset.partner_id.commercial_partner_id | lot.sudo().last_delivery_partner_id.commercial_partner_id
+        return bool(owners) and owners == customer.sudo()
+
+    @api.model
+    def _serial_not_found_message(self, serial):
+        """What a customer is told of a serial number that is not theirs: the same whether it exists or not."""
+        return _(
+            "Serial number %(serial)s is not among your company's products. Check the number on the "
+            "product's label, or leave the field empty and describe the product.",
+            serial=serial,
+        )
 
     @api.onchange("lot_id")
     def _onchange_lot_id(self):

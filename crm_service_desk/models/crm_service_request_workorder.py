@@ -58,6 +58,9 @@ class CrmServiceRequest(models.Model):
         for request in self.filtered("lot_id"):
             asset = asset_by_lot.get(request.lot_id)
             if asset and asset.partner_id != request.commercial_partner_id:
+                if not self.env.user._is_internal():
+                    # a customer (portal) learns neither who has the serial nor that it exists
+                    raise ValidationError(self._serial_not_found_message(request.lot_id.sudo().name))
                 raise ValidationError(
                     _(
                         "Serial number %(lot)s is installed at %(owner)s (asset %(asset)s), "
