@@ -7,8 +7,6 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.crm_service_request import PRIORITIES, REQUEST_TYPES
-
 
 class ServiceDeskPortal(CustomerPortal):
     """The customer's service requests in the portal: list, detail with chatter, submit, rate."""
@@ -83,12 +81,16 @@ class ServiceDeskPortal(CustomerPortal):
     @http.route(["/my/service_requests/new"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_new_service_request(self, **post):
         user = request.env.user
+        Request = request.env["crm.service.request"]
+        # the labels in the customer's language
+        request_types = Request._fields["request_type"]._description_selection(request.env)
+        priorities = Request._fields["priority"]._description_selection(request.env)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "service_request",
-                "request_types": [(k, v) for k, v in REQUEST_TYPES],
-                "priorities": PRIORITIES,
+                "request_types": request_types,
+                "priorities": priorities,
                 "error": {},
                 "form": post,
             }
@@ -98,8 +100,8 @@ class ServiceDeskPortal(CustomerPortal):
             name = (post.get("name") or "").strip()
             if not name:
                 error["name"] = _("Please give a subject.")
-            request_type = post.get("request_type") if post.get("request_type") in dict(REQUEST_TYPES) else "repair"
-            priority = post.get("priority") if post.get("priority") in dict(PRIORITIES) else "1"
+            request_type = post.get("request_type") if post.get("request_type") in dict(request_types) else "repair"
+            priority = post.get("priority") if post.get("priority") in dict(priorities) else "1"
             company = user.company_id
             vals = {
                 "name": name,
@@ -114,13 +116,11 @@ class ServiceDeskPortal(CustomerPortal):
             }
             serial = (post.get("serial") or "").strip()
             if serial and not error:
-                lot = (
-                    request.env["stock.lot"]
-                    .sudo()
-                    .search([("name", "=", serial), ("company_id", "in", [company.id, False])], limit=1)
-                )
+                # only a serial of the customer's company is found: the same answer for another
+                # customer's serial as for an unknown one
+                lot = Request.sudo()._find_customer_lot(serial, user.partner_id, company)
                 if not lot:
-                    error["serial"] = _("Serial number %s is unknown.", serial)
+                    error["serial"] = Request._serial_not_found_message(serial)
                 else:
                     vals.update(lot_id=lot.id, product_id=lot.product_id.id)
             if not error:

@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
 from .crm_service_request import PRIORITIES, REQUEST_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -309,10 +311,13 @@ class CrmServicePlan(models.Model):
         """Create the requests of every active plan whose request date (due date minus lead time) is ``today``
         or earlier. One SELECT per batch picks the plans (locked, skipping plans another run holds), so a
         concurrent run works on other plans; the occurrence rows make a second request for the same plan
-        and due date impossible. Returns the created requests."""
+        and due date impossible. A batch that fails is run again plan by plan: a plan that still fails is
+        rolled back alone, logged, skipped for the rest of the run and tried again on the next one.
+        Returns the created requests."""
         Request = self.env["crm.service.request"]
         created = Request.browse()
         done = 0
+        failed_ids = []  # not picked again in this run
         while True:
             self.env.flush_all()
             try:
@@ -321,21 +326,22 @@ class CrmServicePlan(models.Model):
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     self.env.cr.execute(
                         """SELECT id FROM crm_service_plan
-                            WHERE active AND generate_date <= %s
+                            WHERE active AND generate_date <= %s AND id != ALL(%s::int[])
                          ORDER BY generate_date, id
                             LIMIT %s
                        FOR UPDATE SKIP LOCKED""",
-                        [today, batch_size],
+                        [today, failed_ids, batch_size],
                     )
                     ids = [row[0] for row in self.env.cr.fetchall()]
-                    batch = self.sudo().browse(ids)._generate_requests(today) if ids else Request
+                    batch, failed = self.sudo().browse(ids)._generate_requests_isolated(today)
             except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
                 self.env.invalidate_all(flush=False)
                 _logger.info("Service plans: another run is handling the due plans; this run stops.")
                 self.env["ir.cron"]._notify_progress(done=done, remaining=0)
                 return created
             created |= batch
-            done += len(ids)
+            done += len(ids) - len(failed)
+            failed_ids += failed.ids
             if not ids or one_batch:
                 break
         remaining = self._count_due(today) if one_batch and ids else 0
@@ -350,6 +356,27 @@ class CrmServicePlan(models.Model):
     def _count_due(self, today):
         self.env.cr.execute("SELECT count(*) FROM crm_service_plan WHERE active AND generate_date <= %s", [today])
         return self.env.cr.fetchone()[0]
+
+    def _generate_requests_isolated(self, today):
+        """``_generate_requests`` for the batch, or plan by plan when the batch fails.
+
+        :return: ``(requests, failed)``: the created requests and the plans that failed
+        """
+        if len(self) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    return self._generate_requests(today), self.browse()
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+                raise  # another run is on these plans
+            except Exception as exc:  # noqa: BLE001 -- one plan's error must not stop the others
+                _logger.warning(
+                    "Service plans: a batch of %s plans failed (%s); trying them one by one", len(self), exc
+                )
+        created_ids = []
+        _done, failed = run_isolated(
+            self, lambda plan: created_ids.extend(plan._generate_requests(today).ids), "Service plans"
+        )
+        return self.env["crm.service.request"].browse(created_ids), failed
 
     def _generate_requests(self, today, force=False):
         """Create one request per plan of ``self`` for its next due date, then advance the plans.

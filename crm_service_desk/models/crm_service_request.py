@@ -1,4 +1,6 @@
+import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg2
@@ -6,8 +8,13 @@ from markupsafe import Markup
 from pytz import utc
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_list
 from odoo.tools.mail import generate_tracking_message_id
+
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
+_logger = logging.getLogger(__name__)
 
 REQUEST_TYPES = [
     ("repair", "Repair"),
@@ -37,6 +44,50 @@ SEQUENCE_CODE = "crm.service.request"
 NOTICE_LINES = 50
 # plan_hours looks for working hours two weeks at a time
 PLAN_WINDOW = timedelta(days=14)
+# Written by the SLA machinery only (create, the state actions, pauses, the escalation job) ...
+SLA_FIELDS = frozenset(
+    {
+        "sla_id",
+        "sla_start_date",
+        "response_deadline",
+        "resolution_deadline",
+        "first_response_date",
+        "resolved_date",
+        "closed_date",
+        "pause_start",
+        "paused_hours",
+        "response_breached",
+        "resolution_breached",
+    }
+)
+# ... of which a service manager may override these by hand: a deadline moved as agreed
+# with the customer, a breach waived.
+SLA_OVERRIDE_FIELDS = frozenset(
+    {"response_deadline", "resolution_deadline", "response_breached", "resolution_breached"}
+)
+MANAGER_GROUP = "crm_service_desk.crm_service_desk_group_manager"
+# fields of the back office only (portal users cannot read them)
+INTERNAL = "base.group_user"
+# context key of an _Assignment
+ASSIGNMENT_KEY = "crm_service_assignment"
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    """How the server's own callers (claim, move, escalation) change the queue or assignee of requests.
+
+    Passed to write() in the context under ASSIGNMENT_KEY: a Python object that
+    a client cannot send over JSON-RPC, so that no client labels its own changes
+    in the assignment history or keeps deadlines that a new queue or priority
+    changes.
+    """
+
+    method: str = "manual"
+    note: str | bool = False
+    keep_sla: bool = False
+
+
+MANUAL = _Assignment()
 
 
 class CrmServiceRequest(models.Model):
@@ -113,8 +164,16 @@ class CrmServiceRequest(models.Model):
         index="btree_not_null",
         domain="[('product_id', '=?', product_id)]",
     )
+    # What follows is the service desk's own business: the portal shows its customers
+    # their requests through the controller, and they cannot read these fields over RPC.
     queue_id = fields.Many2one(
-        "crm.service.queue", string="Queue", tracking=True, index=True, check_company=True, copy=False
+        "crm.service.queue",
+        string="Queue",
+        tracking=True,
+        index=True,
+        check_company=True,
+        copy=False,
+        groups=INTERNAL,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -124,29 +183,35 @@ class CrmServiceRequest(models.Model):
         check_company=True,
         copy=False,
         domain="[('share', '=', False)]",
+        groups=INTERNAL,
     )
-    assign_date = fields.Datetime(string="Assigned On", readonly=True, copy=False)
-    assignment_ids = fields.One2many("crm.service.assignment", "request_id", string="Assignment History")
-    escalation_log_ids = fields.One2many("crm.service.escalation.log", "request_id", string="Escalations")
+    assign_date = fields.Datetime(string="Assigned On", readonly=True, copy=False, groups=INTERNAL)
+    assignment_ids = fields.One2many(
+        "crm.service.assignment", "request_id", string="Assignment History", groups=INTERNAL
+    )
+    escalation_log_ids = fields.One2many(
+        "crm.service.escalation.log", "request_id", string="Escalations", groups=INTERNAL
+    )
     # SLA (all datetimes in UTC; the durations are working hours of the queue's calendar)
-    sla_id = fields.Many2one("crm.service.sla", string="SLA", readonly=True, copy=False)
-    sla_start_date = fields.Datetime(string="SLA Start", readonly=True, copy=False)
-    response_deadline = fields.Datetime(readonly=True, copy=False)
-    resolution_deadline = fields.Datetime(readonly=True, copy=False)
-    first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
-    resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False)
-    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
-    pause_start = fields.Datetime(string="Waiting Since", readonly=True, copy=False)
+    sla_id = fields.Many2one("crm.service.sla", string="SLA", readonly=True, copy=False, groups=INTERNAL)
+    sla_start_date = fields.Datetime(string="SLA Start", readonly=True, copy=False, groups=INTERNAL)
+    response_deadline = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
+    resolution_deadline = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
+    first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False, groups=INTERNAL)
+    resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False, groups=INTERNAL)
+    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False, groups=INTERNAL)
+    pause_start = fields.Datetime(string="Waiting Since", readonly=True, copy=False, groups=INTERNAL)
     paused_hours = fields.Float(
         string="Paused Working Hours",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="Working hours spent waiting on the customer; the deadlines move by as much.",
     )
-    response_breached = fields.Boolean(readonly=True, copy=False)
-    resolution_breached = fields.Boolean(readonly=True, copy=False)
-    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late", string="Late")
-    can_claim = fields.Boolean(compute="_compute_can_claim")
+    response_breached = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
+    resolution_breached = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
+    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late", string="Late", groups=INTERNAL)
+    can_claim = fields.Boolean(compute="_compute_can_claim", groups=INTERNAL)
 
     def init(self):
         res = super().init()
@@ -220,6 +285,11 @@ class CrmServiceRequest(models.Model):
     def _check_lot(self):
         for request in self.filtered("lot_id"):
             lot = request.lot_id.sudo()
+            if not self.env.user._is_internal():
+                # a customer (portal) learns neither who has the serial nor that it exists
+                if not request._is_customer_lot(lot) or (request.product_id and lot.product_id != request.product_id):
+                    raise ValidationError(self._serial_not_found_message(lot.name))
+                continue
             if request.product_id and lot.product_id != request.product_id:
                 raise ValidationError(
                     _(
@@ -246,17 +316,48 @@ class CrmServiceRequest(models.Model):
 
     @api.constrains("contact_id", "partner_id")
     def _check_contact(self):
+        """The contact is the customer or one of its company's people: the rating request goes to them."""
         for request in self.filtered("contact_id"):
-            if request.contact_id.commercial_partner_id != request.commercial_partner_id:
+            contact = request.contact_id.sudo()
+            if contact.commercial_partner_id != request.commercial_partner_id.sudo():
                 raise ValidationError(
                     _(
-                        "Contact %(contact)s does not belong to customer %(customer)s: "
-                        "request %(request)s cannot use it.",
-                        contact=request.contact_id.display_name,
-                        customer=request.commercial_partner_id.display_name,
+                        "%(contact)s is not a contact of customer %(customer)s: request %(request)s "
+                        "can only name the customer or one of its contacts.",
+                        contact=contact.display_name,
+                        customer=request.commercial_partner_id.sudo().display_name,
                         request=request.display_name,
                     )
                 )
+
+    @api.model
+    def _find_customer_lot(self, serial, partner, company):
+        """The serial number named ``serial`` of ``company`` that ``partner``'s company received or has
+        installed; an empty recordset for any other serial, known or not (the portal's lookup)."""
+        lots = self.env["stock.lot"].sudo().search([("name", "=", serial), ("company_id", "in", [company.id, False])])
+        customer = partner.commercial_partner_id
+        return lots.filtered(lambda lot: self._is_customer_lot(lot, customer))[:1]
+
+    def _is_customer_lot(self, lot, customer=None):
+        """Whether ``lot`` is at ``customer`` (default: this request's customer company): delivered or
+        installed (an asset in service) there, and neither delivered nor installed elsewhere."""
+        customer = customer or self.commercial_partner_id
+        asset = (
+            self.env["crm.service.asset"]
+            .sudo()
+            .search([("lot_id", "=", lot.id), ("state", "=", "in_service")], limit=1)
+        )
+        owners = asset.partner_id.commercial_partner_id | lot.sudo().last_delivery_partner_id.commercial_partner_id
+        return bool(owners) and owners == customer.sudo()
+
+    @api.model
+    def _serial_not_found_message(self, serial):
+        """What a customer is told of a serial number that is not theirs: the same whether it exists or not."""
+        return _(
+            "Serial number %(serial)s is not among your company's products. Check the number on the "
+            "product's label, or leave the field empty and describe the product.",
+            serial=serial,
+        )
 
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
@@ -274,6 +375,7 @@ class CrmServiceRequest(models.Model):
         now = fields.Datetime.now()
         defaults = self.default_get(["company_id", "priority", "request_type", "state"])
         for vals in vals_list:
+            self._check_sla_fields(vals)
             for key in ("company_id", "priority", "request_type", "state"):
                 vals.setdefault(key, defaults.get(key))
             vals.setdefault("sla_start_date", now)
@@ -308,9 +410,8 @@ class CrmServiceRequest(models.Model):
         return requests
 
     def write(self, vals):
-        if self.env.context.get("crm_service_plain_write") or not (
-            {"state", "user_id", "queue_id", "priority"} & vals.keys()
-        ):
+        self._check_sla_fields(vals)
+        if not ({"state", "user_id", "queue_id", "priority"} & vals.keys()):
             return super().write(vals)
         now = fields.Datetime.now()
         before = {request.id: (request.state, request.user_id, request.queue_id) for request in self}
@@ -322,15 +423,48 @@ class CrmServiceRequest(models.Model):
             self._notify_assignees()
         else:
             res = super().write(vals)
-        sla_changed = bool({"queue_id", "priority"} & vals.keys()) and not self.env.context.get("crm_service_keep_sla")
-        self._after_write(before, paused, now, sla_changed=sla_changed)
+        assignment = self.env.context.get(ASSIGNMENT_KEY)
+        if not isinstance(assignment, _Assignment):
+            assignment = MANUAL
+        sla_changed = bool({"queue_id", "priority"} & vals.keys()) and not assignment.keep_sla
+        self._after_write(before, paused, now, sla_changed=sla_changed, assignment=assignment)
         return res
 
-    def _after_write(self, before, paused, now, sla_changed):
+    def _check_sla_fields(self, vals):
+        """Refuse a change of the SLA's dates, flags and pause data by anyone but the SLA machinery.
+
+        The machinery writes them through ``super(CrmServiceRequest, ...).write``
+        (or SQL), which does not come here; a service manager may still move a
+        deadline or clear a breach flag by hand.
+        """
+        fnames = SLA_FIELDS & vals.keys()
+        if not fnames or self.env.su:
+            return
+        is_manager = self.env.user.has_group(MANAGER_GROUP)
+        if is_manager:
+            fnames -= SLA_OVERRIDE_FIELDS
+            if not fnames:
+                return
+        labels = format_list(self.env, [self._fields[fname]._description_string(self.env) for fname in sorted(fnames)])
+        if not is_manager and fnames <= SLA_OVERRIDE_FIELDS:
+            raise AccessError(
+                _(
+                    "Only a service desk manager can move the deadlines or clear the breach flags of "
+                    "service requests (%(fields)s).",
+                    fields=labels,
+                )
+            )
+        raise AccessError(
+            _(
+                "The service level agreement sets %(fields)s of service requests from the queue's targets, "
+                "its working hours and the request's progress: they cannot be changed by hand.",
+                fields=labels,
+            )
+        )
+
+    def _after_write(self, before, paused, now, sla_changed, assignment=MANUAL):
         """Bookkeeping after a change of state, queue, assignee or priority."""
-        plain = self.with_context(crm_service_plain_write=True)
-        method = self.env.context.get("crm_service_assign_method", "manual")
-        note = self.env.context.get("crm_service_assign_note")
+        method, note = assignment.method, assignment.note
         history_vals = []
         resync = self.browse()
         to_rate = self.browse()
@@ -371,7 +505,7 @@ class CrmServiceRequest(models.Model):
                     }
                 )
         for updates, ids in pending.items():
-            super(CrmServiceRequest, plain.browse(ids)).write(dict(updates))
+            super(CrmServiceRequest, self.browse(ids)).write(dict(updates))
         if resync:
             resync._recompute_sla()
         self._stamp_milestones(now)
@@ -383,7 +517,6 @@ class CrmServiceRequest(models.Model):
 
     def _stamp_milestones(self, now):
         """Record the first response, the resolution and the closing, with their breach flags."""
-        plain = self.with_context(crm_service_plain_write=True)
         pending = defaultdict(list)
         for request in self:
             updates = {}
@@ -398,7 +531,7 @@ class CrmServiceRequest(models.Model):
             if updates:
                 pending[tuple(sorted(updates.items()))].append(request.id)
         for updates, ids in pending.items():
-            super(CrmServiceRequest, plain.browse(ids)).write(dict(updates))
+            super(CrmServiceRequest, self.browse(ids)).write(dict(updates))
         return True
 
     # ------------------------------------------------------------------ assignment notices
@@ -586,7 +719,7 @@ class CrmServiceRequest(models.Model):
                     )
                 )
         self.invalidate_recordset(["user_id"])
-        self.with_context(crm_service_assign_method="claim").write({"user_id": user.id})
+        self.with_context(**{ASSIGNMENT_KEY: _Assignment("claim")}).write({"user_id": user.id})
         return True
 
     def _move_to_queue(self, queue, note=False, method="move", assign=True):
@@ -597,11 +730,11 @@ class CrmServiceRequest(models.Model):
             by_user[user.id] |= request
         # An escalation keeps the deadlines promised to the customer; a move to
         # the right queue takes that queue's targets.
-        keep_sla = method == "escalation"
+        assignment = _Assignment(method, note, keep_sla=method == "escalation")
         for user_id, requests in by_user.items():
-            requests.with_context(
-                crm_service_assign_method=method, crm_service_assign_note=note, crm_service_keep_sla=keep_sla
-            ).write({"queue_id": queue.id, "user_id": user_id or False})
+            requests.with_context(**{ASSIGNMENT_KEY: assignment}).write(
+                {"queue_id": queue.id, "user_id": user_id or False}
+            )
 
     def action_open_move_wizard(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_service_desk.crm_service_move_wizard_action")
@@ -677,7 +810,6 @@ class CrmServiceRequest(models.Model):
         slas = self.env["crm.service.sla"].sudo().search([("queue_id", "in", self.queue_id.ids)])
         sla_map = {(sla.queue_id.id, sla.priority): sla for sla in slas}
         cache = {}
-        plain = self.with_context(crm_service_plain_write=True)
         for request in self:
             if request.state in ("closed", "cancelled"):
                 continue
@@ -696,7 +828,7 @@ class CrmServiceRequest(models.Model):
                     updates["resolution_deadline"] = _plan(
                         calendar, start, sla.resolution_hours + request.paused_hours, cache
                     )
-            super(CrmServiceRequest, plain.browse(request.id)).write(updates)
+            super(CrmServiceRequest, self.browse(request.id)).write(updates)
         return True
 
     def _paused_hours_until(self, now):
@@ -719,6 +851,10 @@ class CrmServiceRequest(models.Model):
         level (and batch) finds the open requests whose deadline plus the
         level's offset has passed and that the level has not handled yet; the
         level acts on them as a batch and is logged, so it never acts twice.
+
+        A batch that fails is tried again request by request: a request that
+        still fails is rolled back alone, logged and left for the next run,
+        and the job goes on with the others.
         """
         now = fields.Datetime.now()
         self.env.flush_all()
@@ -740,18 +876,40 @@ class CrmServiceRequest(models.Model):
         done = 0
         levels = self.env["crm.service.escalation.level"].sudo().search([])
         for level in levels:
+            failed_ids = []  # not due again in this run
             while True:
-                ids = self._escalation_due_ids(level, now, batch_size)
+                ids = self._escalation_due_ids(level, now, batch_size, skip_ids=failed_ids)
                 if not ids:
                     break
-                self.sudo().browse(ids)._apply_escalation(level, now)
-                done += len(ids)
+                applied, failed = self.sudo().browse(ids)._apply_escalation_isolated(level, now)
+                done += len(applied)
+                failed_ids += failed.ids
                 if len(ids) < batch_size:
                     break
         self.env["ir.cron"]._notify_progress(done=done + flagged, remaining=0)
         return done
 
-    def _escalation_due_ids(self, level, now, limit):
+    def _apply_escalation_isolated(self, level, now):
+        """``_apply_escalation`` on the batch, or request by request when the batch fails.
+
+        :return: ``(applied, failed)``, two recordsets
+        """
+        if len(self) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    self._apply_escalation(level, now)
+            except Exception as exc:  # noqa: BLE001 -- any error of one request must not stop the job
+                _logger.warning(
+                    "Escalation %s: a batch of %s requests failed (%s); trying them one by one",
+                    level.name,
+                    len(self),
+                    exc,
+                )
+            else:
+                return self, self.browse()
+        return run_isolated(self, lambda request: request._apply_escalation(level, now), f"Escalation {level.name}")
+
+    def _escalation_due_ids(self, level, now, limit, skip_ids=()):
         column = "response_deadline" if level.deadline == "response" else "resolution_deadline"
         query = f"""
             SELECT r.id
@@ -764,6 +922,7 @@ class CrmServiceRequest(models.Model):
                {"AND r.queue_id = %(queue)s" if level.queue_id else ""}
                AND NOT EXISTS (SELECT 1 FROM crm_service_escalation_log l
                                 WHERE l.request_id = r.id AND l.level_id = %(level)s)
+               AND r.id != ALL(%(skip)s::int[])
           ORDER BY r.{column}, r.id
              LIMIT %(limit)s
         """
@@ -776,6 +935,7 @@ class CrmServiceRequest(models.Model):
                 "queue": level.queue_id.id,
                 "level": level.id,
                 "limit": limit,
+                "skip": list(skip_ids),
             },
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -792,7 +952,7 @@ class CrmServiceRequest(models.Model):
             activity_targets = {r.id: r.queue_id.manager_id for r in self if r.queue_id.manager_id}
         elif level.action == "reassign":
             if level.user_id:
-                self.with_context(crm_service_assign_method="escalation", crm_service_assign_note=level.name).write(
+                self.with_context(**{ASSIGNMENT_KEY: _Assignment("escalation", level.name)}).write(
                     {"user_id": level.user_id.id}
                 )
                 activity_targets = {r.id: level.user_id for r in self}
@@ -987,7 +1147,7 @@ class CrmServiceRequest(models.Model):
             now = fields.Datetime.now()
             if author.user_ids.filtered(lambda u: not u.share):
                 for request in self.filtered(lambda r: not r.first_response_date and r.state in RUNNING_STATES):
-                    super(CrmServiceRequest, request.with_context(crm_service_plain_write=True)).write(
+                    super(CrmServiceRequest, request).write(
                         {
                             "first_response_date": now,
                             "response_breached": bool(request.response_deadline and now > request.response_deadline),

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .crm_service_request import INTERNAL
+
 
 class CrmServiceRequest(models.Model):
     _inherit = "crm.service.request"  # pylint: disable=consider-merging-classes-inherited
@@ -11,9 +13,10 @@ class CrmServiceRequest(models.Model):
         check_company=True,
         copy=False,
         readonly=True,
+        groups=INTERNAL,
         help="The maintenance plan that created this request.",
     )
-    service_plan_due_date = fields.Date(string="Maintenance Due", readonly=True, copy=False)
+    service_plan_due_date = fields.Date(string="Maintenance Due", readonly=True, copy=False, groups=INTERNAL)
 
     def action_view_service_plan(self):
         self.ensure_one()

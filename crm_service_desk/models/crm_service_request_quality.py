@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from .crm_service_request import DONE_STATES
+from .crm_service_request import DONE_STATES, INTERNAL
 
 COMPLAINT_CATEGORIES = [
     ("product_quality", "Product Quality"),
@@ -53,15 +53,19 @@ class CrmServiceRequest(models.Model):
         tracking=True,
         index="btree_not_null",
         check_company=True,
+        groups=INTERNAL,
     )
-    complaint_category = fields.Selection(COMPLAINT_CATEGORIES, tracking=True)
-    complaint_severity = fields.Selection(SEVERITIES, string="Severity", tracking=True)
+    complaint_category = fields.Selection(COMPLAINT_CATEGORIES, tracking=True, groups=INTERNAL)
+    complaint_severity = fields.Selection(SEVERITIES, string="Severity", tracking=True, groups=INTERNAL)
     root_cause = fields.Text(
         tracking=True,
+        groups=INTERNAL,
         help="Why it happened (原因分析). Required before a complaint is resolved or closed.",
     )
-    capa_action_ids = fields.One2many("crm.service.capa.action", "request_id", string="Corrective / Preventive Actions")
-    capa_open_count = fields.Integer(string="Open Actions", compute="_compute_capa_open_count")
+    capa_action_ids = fields.One2many(
+        "crm.service.capa.action", "request_id", string="Corrective / Preventive Actions", groups=INTERNAL
+    )
+    capa_open_count = fields.Integer(string="Open Actions", compute="_compute_capa_open_count", groups=INTERNAL)
     # Defect knowledge base (产品缺陷库)
     defect_suggestion_ids = fields.Many2many(
         "crm.service.defect",
@@ -69,7 +73,9 @@ class CrmServiceRequest(models.Model):
         compute="_compute_defect_suggestion_ids",
         groups="crm_service_desk.crm_service_desk_group_user",
     )
-    defect_ids = fields.One2many("crm.service.defect", "source_request_id", string="Knowledge Base Entries")
+    defect_ids = fields.One2many(
+        "crm.service.defect", "source_request_id", string="Knowledge Base Entries", groups=INTERNAL
+    )
 
     @api.depends("capa_action_ids.state")
     def _compute_capa_open_count(self):

@@ -1,11 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .crm_service_request import INTERNAL
+
 
 class CrmServiceRequest(models.Model):
     _inherit = "crm.service.request"  # pylint: disable=consider-merging-classes-inherited
 
-    asset_id = fields.Many2one("crm.service.asset", string="Asset", compute="_compute_asset_id")
+    asset_id = fields.Many2one("crm.service.asset", string="Asset", compute="_compute_asset_id", groups=INTERNAL)
     repair_ids = fields.One2many(
         "repair.order", "service_request_id", string="Work Orders", groups="stock.group_stock_user"
     )
@@ -56,6 +58,9 @@ class CrmServiceRequest(models.Model):
         for request in self.filtered("lot_id"):
             asset = asset_by_lot.get(request.lot_id)
             if asset and asset.partner_id != request.commercial_partner_id:
+                if not self.env.user._is_internal():
+                    # a customer (portal) learns neither who has the serial nor that it exists
+                    raise ValidationError(self._serial_not_found_message(request.lot_id.sudo().name))
                 raise ValidationError(
                     _(
                         "Serial number %(lot)s is installed at %(owner)s (asset %(asset)s), "

@@ -11,3 +11,4 @@ from . import test_workorder
 from . import test_workorder_tour
 from . import test_i18n
 from . import test_service_plan
+from . import test_portal

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
@@ -135,12 +137,14 @@ class TestEscalation(ServiceCommon):
                         for i in range(count)
                     ]
                 )
-                self.env.flush_all()
+                # the precommit hooks too (the tracking of the previous round's cancellation):
+                # the job's savepoints would run them inside the measure
+                self.env.cr.flush()
             with freeze_time(cst(2026, 11, day, 13, 30)):  # response (4 h) warning due, resolution not
                 self.env.invalidate_all()
                 queries_before = self.cr.sql_log_count
                 self.env["crm.service.request"]._cron_escalate()
-                self.env.flush_all()
+                self.env.cr.flush()
                 queries = self.cr.sql_log_count - queries_before
             requests = self.env["crm.service.request"].search([("name", "=like", "r%"), ("state", "=", "assigned")])
             self.assertEqual(len(requests.escalation_log_ids), count)
@@ -151,6 +155,44 @@ class TestEscalation(ServiceCommon):
         small = run(3, 9)
         large = run(30, 16)
         self.assertEqual(small, large)
+
+    def test_one_failing_request_does_not_stop_the_job(self):
+        """A request whose escalation fails is rolled back alone and logged; the others are
+        escalated, and the failing one is tried again by the next run."""
+        with freeze_time(cst(2026, 11, 23, 9, 0)):
+            requests = self.env["crm.service.request"].create(
+                [
+                    {"name": f"r{i}", "partner_id": self.customer_a.id, "queue_id": self.queue_manual.id}
+                    for i in range(3)
+                ]
+            )
+        bad = requests[1]
+        Request = type(self.env["crm.service.request"])
+        apply_escalation = Request._apply_escalation
+
+        def fail_on_bad(records, level, now):
+            if bad in records:
+                bad.message_post(body="half done")  # rolled back with the rest
+                raise OSError("the mail server is down")
+            return apply_escalation(records, level, now)
+
+        with freeze_time(cst(2026, 11, 30, 9, 0)):
+            with (
+                patch.object(Request, "_apply_escalation", fail_on_bad),
+                self.assertLogs("odoo.addons.crm_service_desk.models.crm_service_request", "WARNING"),
+                self.assertLogs("odoo.addons.crm_core_ext.tools.cron", "ERROR") as logs,
+            ):
+                self._cron()
+            self.assertIn(f"{bad} failed", logs.output[0])
+            ok = requests - bad
+            self.assertEqual(ok.escalation_log_ids.level_id, self.level_warn | self.level_manager)
+            self.assertEqual(len(ok[0].escalation_log_ids), 2)
+            self.assertFalse(bad.escalation_log_ids)
+            self.assertFalse(bad.message_ids.filtered(lambda m: "half done" in (m.body or "")))
+            self.assertTrue(bad.resolution_breached, "the set-based breach flags are kept")
+            # the next run escalates it
+            self._cron()
+        self.assertEqual(bad.escalation_log_ids.level_id, self.level_warn | self.level_manager)
 
     def test_reassign_level_needs_a_target(self):
         with self.assertRaisesRegex(ValidationError, "neither names an agent"):

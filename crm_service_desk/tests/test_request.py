@@ -73,7 +73,7 @@ class TestRequestInput(ServiceCommon):
         Request = self.env["crm.service.request"].with_user(self.agent1)
         with self.assertRaises(ValidationError) as caught:
             Request.create({"name": "bad", "partner_id": self.customer_a.id, "contact_id": self.contact_b.id})
-        self.assertIn("does not belong to customer 苏州物流有限公司", str(caught.exception))
+        self.assertIn("is not a contact of customer 苏州物流有限公司", str(caught.exception))
         self.assertFalse(Request.search([("name", "=", "bad")]))
         request = Request.create({"name": "ok", "partner_id": self.customer_a.id, "contact_id": self.contact_a.id})
         with self.assertRaises(ValidationError):
@@ -113,6 +113,39 @@ class TestRequestInput(ServiceCommon):
         self.assertIn(self.company, sequences.company_id)
         # each company counts on its own: company 1 goes on from its own number
         self.assertEqual(int(self._request().reference[-5:]), int(first.reference[-5:]) + 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRequestContact(ServiceCommon):
+    """The contact gets the rating link: it must be the customer or one of its company's people,
+    whatever the client sends (the form's onchange is no gate)."""
+
+    def test_contact_of_another_customer_refused_on_create(self):
+        Request = self.env["crm.service.request"].with_user(self.agent1)
+        count = Request.search_count([])
+        with self.assertRaises(ValidationError) as caught:
+            Request.create({"name": "x", "partner_id": self.customer_a.id, "contact_id": self.contact_b.id})
+        self.assertIn("is not a contact of customer 苏州物流有限公司", str(caught.exception))
+        self.assertEqual(Request.search_count([]), count, "nothing was created")
+
+    def test_contact_of_another_customer_refused_on_write(self):
+        request = self._request(user=self.agent1, contact_id=self.contact_a.id)
+        mine = request.with_user(self.agent1)
+        # (assertRaises rolls the refused write back, as the RPC layer does)
+        with self.assertRaises(ValidationError) as caught:
+            mine.write({"contact_id": self.contact_b.id})
+        self.assertIn("is not a contact of customer 苏州物流有限公司", str(caught.exception))
+        # moving the request to another customer without changing the contact is refused too
+        with self.assertRaises(ValidationError) as caught:
+            mine.write({"partner_id": self.customer_b.id})
+        self.assertIn("is not a contact of customer 西安运输集团", str(caught.exception))
+        self.assertEqual((request.partner_id, request.contact_id), (self.customer_a, self.contact_a))
+        # the customer's own people (and the customer itself) are accepted; so is a change of both
+        mine.write({"contact_id": self.customer_a.id})
+        mine.write({"partner_id": self.contact_a.id, "contact_id": self.contact_a.id})
+        mine.write({"partner_id": self.customer_b.id, "contact_id": self.contact_b.id})
+        self.assertEqual(request.contact_id, self.contact_b)
+        self.assertEqual(request._rating_get_partner(), self.contact_b)
 
 
 @tagged("post_install", "-at_install")

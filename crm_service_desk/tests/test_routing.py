@@ -14,20 +14,21 @@ class TestRouting(ServiceCommon):
         cls.categ_tippers = cls.env["product.category"].create({"name": "自卸车", "parent_id": cls.categ_trucks.id})
         cls.tipper = cls.env["product.product"].create({"name": "自卸车 X5", "categ_id": cls.categ_tippers.id})
         cls.parts = cls.env["product.product"].create({"name": "滤清器"})
-        # a value model of the test's own (a database without demo data has none)
-        model = cls.env["crm.value.model"].search([("company_id", "=", cls.company.id)], limit=1)
-        if not model:
-            model = cls.env["crm.value.model"].create(
-                {
-                    "name": "Value",
-                    "company_id": cls.company.id,
-                    "level_ids": [
-                        Command.create({"name": "Key account", "code": "VIP", "sequence": 1, "min_score": 90}),
-                        Command.create({"name": "Others", "code": "O", "sequence": 2, "min_score": 0}),
-                    ],
-                }
-            )
-        cls.level_a = model.level_ids[:1]
+        # a value model of the test's own (a company has one active model at most; demo data may have one)
+        ValueModel = cls.env["crm.value.model"]
+        ValueModel.search([("company_id", "=", cls.company.id)]).active = False
+        ValueModel.flush_model(["active"])
+        model = ValueModel.create(
+            {
+                "name": "Value",
+                "company_id": cls.company.id,
+                "level_ids": [
+                    Command.create({"name": "Key account", "code": "VIP", "sequence": 1, "min_score": 90}),
+                    Command.create({"name": "Others", "code": "C", "sequence": 2, "min_score": 0}),
+                ],
+            }
+        )
+        cls.level_a = model.level_ids.filtered(lambda level: level.code == "VIP")
         cls.customer_b.with_company(cls.company).crm_value_level_id = cls.level_a
         Rule = cls.env["crm.service.routing.rule"]
         cls.rule_vip = Rule.create(

@@ -199,6 +199,49 @@ class TestServicePlan(ServiceCommon):
         many = count_queries(30, date(2026, 5, 4))
         self.assertEqual(few, many, "the job's queries do not grow with the number of due plans")
 
+    def test_one_failing_plan_does_not_stop_the_job(self):
+        """A plan whose request cannot be created is rolled back alone and logged; the other plans
+        of its batch and of the next batches get their requests, and the next run tries it again."""
+        plans = self.Plan.create(
+            [
+                {
+                    "name": f"保养 {i}",
+                    "partner_id": self.customer_a.id,
+                    "lot_id": self.lot1.id if i == 1 else False,
+                    "queue_id": self.queue_manual.id,
+                    "interval_type": "months",
+                    "lead_days": 0,
+                    "start_date": date(2026, 3, 1),
+                }
+                for i in range(5)
+            ]
+        )
+        bad = plans[1]
+        # since the plan was made, the serial was installed at another customer: its request is refused
+        asset = (
+            self.env["crm.service.asset"]
+            .with_user(self.manager)
+            .create({"lot_id": self.lot1.id, "partner_id": self.customer_b.id})
+        )
+        with (
+            self.assertLogs("odoo.addons.crm_service_desk.models.crm_service_plan", "WARNING"),
+            self.assertLogs("odoo.addons.crm_core_ext.tools.cron", "ERROR") as logs,
+        ):
+            requests = self._run(date(2026, 3, 1), batch_size=2)
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn(f"{bad} failed", logs.output[0])
+        self.assertIn("is installed at 西安运输集团", logs.output[0])
+        self.assertEqual(requests.service_plan_id, plans - bad)
+        self.assertTrue(all(d == date(2026, 4, 1) for d in (plans - bad).mapped("next_due_date")))
+        self.assertFalse(bad.request_ids)
+        self.assertFalse(bad.occurrence_ids, "the failed plan's occurrence was rolled back")
+        self.assertEqual(bad.next_due_date, date(2026, 3, 1), "not advanced: the next run tries again")
+        # once the asset is back, the next run creates the missing request
+        asset.state = "returned"
+        retried = self._run(date(2026, 3, 2))
+        self.assertEqual(retried.service_plan_id, bad)
+        self.assertEqual(retried.service_plan_due_date, date(2026, 3, 1))
+
     def test_inactive_plans_ignored(self):
         plan = self._plan()
         plan.action_archive()

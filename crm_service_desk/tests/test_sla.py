@@ -1,9 +1,22 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import ServiceCommon, cst
+
+SLA_FIELDS = [
+    "first_response_date",
+    "pause_start",
+    "paused_hours",
+    "resolution_breached",
+    "resolution_deadline",
+    "resolved_date",
+    "response_breached",
+    "response_deadline",
+    "sla_id",
+    "sla_start_date",
+]
 
 
 @tagged("post_install", "-at_install")
@@ -116,3 +129,77 @@ class TestSla(ServiceCommon):
             self.env["crm.service.sla"].create(
                 {"queue_id": self.queue_rr.id, "priority": "1", "response_hours": 1, "resolution_hours": 2}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestSlaFieldsProtected(ServiceCommon):
+    """Deadlines, breach flags, milestones and pause data come from the SLA machinery: an agent
+    cannot write them over RPC, a manager may only move a deadline or clear a breach flag."""
+
+    def _late_request(self):
+        with freeze_time(cst(2026, 11, 23, 9, 0)):
+            request = self._request(queue_id=self.queue_rr.id)
+        with freeze_time(cst(2026, 11, 24, 10, 0)):
+            self.env["crm.service.request"]._cron_escalate()
+        self.assertTrue(request.resolution_breached and request.response_breached)
+        return request
+
+    def test_agent_cannot_write_sla_fields(self):
+        request = self._late_request()
+        before = request.read(SLA_FIELDS)[0]
+        mine = request.with_user(request.user_id)
+        for vals in (
+            {"resolution_deadline": cst(2026, 12, 31, 9, 0)},
+            {"response_breached": False, "resolution_breached": False},
+            {"paused_hours": 40.0},
+            {"pause_start": cst(2026, 11, 23, 9, 0)},
+            {"first_response_date": cst(2026, 11, 23, 9, 5)},
+            {"sla_id": False},
+            {"name": "renamed", "resolved_date": cst(2026, 11, 23, 10, 0)},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                mine.write(vals)
+        request.invalidate_recordset()
+        self.assertEqual(request.read(SLA_FIELDS)[0], before, "nothing was written")
+        self.assertEqual(request.name, "发动机无法启动")
+        # nor when creating a request
+        with self.assertRaises(AccessError) as caught:
+            self._request(user=self.agent1, queue_id=self.queue_ll.id, resolution_deadline=cst(2026, 12, 31, 9, 0))
+        self.assertIn("Only a service desk manager", str(caught.exception))
+
+    def test_manager_may_move_a_deadline_or_waive_a_breach(self):
+        request = self._late_request()
+        managed = request.with_user(self.manager)
+        managed.write({"resolution_deadline": cst(2026, 11, 25, 9, 0), "resolution_breached": False})
+        self.assertEqual(request.resolution_deadline, cst(2026, 11, 25, 9, 0))
+        self.assertFalse(request.resolution_breached)
+        with self.assertRaises(AccessError) as caught:
+            managed.write({"paused_hours": 8.0})
+        self.assertIn("cannot be changed by hand", str(caught.exception))
+        self.assertEqual(request.paused_hours, 0.0)
+
+    def test_client_context_does_not_skip_the_sla_machinery(self):
+        """Context keys that a client can send change nothing of the SLA bookkeeping."""
+        with freeze_time(cst(2026, 11, 23, 9, 0)):
+            request = self._request(queue_id=self.queue_rr.id)
+            agent = request.user_id
+        mine = request.with_user(agent)
+        with freeze_time(cst(2026, 11, 23, 9, 30)):
+            # raising the priority brings the urgent targets, whatever the context says
+            mine.with_context(crm_service_keep_sla=True, crm_service_assign_method="escalation").write(
+                {"priority": "3"}
+            )
+        self.assertEqual(request.resolution_deadline, cst(2026, 11, 23, 14, 0))
+        with freeze_time(cst(2026, 11, 24, 10, 0)):
+            # closing late stamps the dates and the breach, even with the old "plain write" key
+            mine.with_context(crm_service_plain_write=True).write({"state": "closed"})
+        self.assertEqual(request.closed_date, cst(2026, 11, 24, 10, 0))
+        self.assertEqual(request.resolved_date, cst(2026, 11, 24, 10, 0))
+        self.assertTrue(request.resolution_breached)
+        self.assertTrue(request.rating_ids, "the satisfaction survey was sent")
+        # a client cannot label its own change in the assignment history
+        mine.with_context(crm_service_assign_method="escalation", crm_service_assign_note="forged").write(
+            {"user_id": self.agent1.id if agent == self.agent2 else self.agent2.id}
+        )
+        last = request.assignment_ids.sorted("id")[-1]
+        self.assertEqual((last.method, last.note), ("manual", False))
