@@ -62,6 +62,9 @@
         "demo/crm_partner_duplicate_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_core_ext/static/src/views/list_date_column_width.js",
+        ],
         "web.assets_tests": [
             "crm_core_ext/static/tests/tours/*.js",
         ],

@@ -53,7 +53,7 @@ class CrmCareLog(models.Model):
             ("no_email", "No E-mail Address"),
             ("failed", "Failed"),
         ],
-        string="E-mail",
+        string="E-mail Status",
         default="none",
         readonly=True,
         index="btree_not_null",

@@ -24,8 +24,8 @@ class CrmCreditLimitIncrease(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(required=True, tracking=True)
-    date_start = fields.Date(string="From", required=True, default=fields.Date.context_today, tracking=True)
-    date_end = fields.Date(string="Until", required=True, tracking=True)
+    date_start = fields.Date(string="Valid From", required=True, default=fields.Date.context_today, tracking=True)
+    date_end = fields.Date(string="Valid Until", required=True, tracking=True)
     reason = fields.Text(required=True)
     state = fields.Selection(
         [

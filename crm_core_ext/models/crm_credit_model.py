@@ -33,7 +33,7 @@ class CrmCreditModel(models.Model):
     weight_overdue_amount = fields.Float(
         string="Weight: Amount Overdue", default=20.0, help="Share of the open receivable that is overdue."
     )
-    level_ids = fields.One2many("crm.credit.model.level", "model_id", string="Ratings", copy=True)
+    level_ids = fields.One2many("crm.credit.model.level", "model_id", string="Credit Ratings", copy=True)
     last_run = fields.Datetime(readonly=True, copy=False)
     last_rated_count = fields.Integer(string="Customers Rated", readonly=True, copy=False)
 

@@ -3,7 +3,7 @@ from odoo import fields, models
 ASSIGNMENT_TYPES = [
     ("assign", "Assignment"),
     ("add", "Co-owner Added"),
-    ("transfer", "Transfer"),
+    ("transfer", "Customer Transfer"),
     ("claim", "Claimed from Pool"),
     ("reclaim", "Returned to Pool"),
     ("release", "Released to Pool"),
@@ -34,8 +34,8 @@ class CrmCustomerAssignment(models.Model):
         "res.company", string="Company", required=True, readonly=True, default=lambda self: self.env.company
     )
     type = fields.Selection(ASSIGNMENT_TYPES, required=True, readonly=True)
-    user_from_id = fields.Many2one("res.users", string="From", readonly=True, index="btree_not_null")
-    user_to_id = fields.Many2one("res.users", string="To", readonly=True, index="btree_not_null")
+    user_from_id = fields.Many2one("res.users", string="Previous Salesperson", readonly=True, index="btree_not_null")
+    user_to_id = fields.Many2one("res.users", string="New Salesperson", readonly=True, index="btree_not_null")
     team_to_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     reason = fields.Text(readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 BUYING_ROLES = [
     ("decision_maker", "Decision Maker"),
     ("influencer", "Influencer"),
-    ("user", "User"),
+    ("user", "End User"),
     ("technical_evaluator", "Technical Evaluator"),
     ("gatekeeper", "Gatekeeper"),
 ]

@@ -55,9 +55,9 @@ class CrmSalesTarget(models.Model):
     )
     period_type = fields.Selection(
         [
-            ("year", "Year"),
-            ("quarter", "Quarter"),
-            ("month", "Month"),
+            ("year", "Annual"),
+            ("quarter", "Quarterly"),
+            ("month", "Monthly"),
             ("custom", "Custom Dates"),
         ],
         string="Period",
@@ -84,7 +84,7 @@ class CrmSalesTarget(models.Model):
         ]
     )
     date_from = fields.Date(
-        string="From",
+        string="Start Date",
         compute="_compute_dates",
         store=True,
         readonly=False,
@@ -94,7 +94,7 @@ class CrmSalesTarget(models.Model):
         help="First day of the plan; computed from the year, quarter or month unless the period is custom.",
     )
     date_to = fields.Date(
-        string="To",
+        string="End Date",
         compute="_compute_dates",
         store=True,
         readonly=False,

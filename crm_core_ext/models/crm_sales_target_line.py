@@ -65,8 +65,8 @@ class CrmSalesTargetLine(models.Model):
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
         help="The customer company (or individual): orders and invoices of its contacts count too.",
     )
-    date_from = fields.Date(string="From", help="Leave empty to use the plan's period.")
-    date_to = fields.Date(string="To", help="Leave empty to use the plan's period.")
+    date_from = fields.Date(string="Start Date", help="Leave empty to use the plan's period.")
+    date_to = fields.Date(string="End Date", help="Leave empty to use the plan's period.")
     target_amount = fields.Monetary()
     target_qty = fields.Float(string="Target Quantity", digits="Product Unit of Measure")
 

@@ -719,7 +719,7 @@ class ResPartner(models.Model):
             )
             body = Markup("<p>%s</p>") % env_lang._(
                 "Nothing happened on them for %(days)s days: no activity, message or order. Other salespeople "
-                "can now claim them from CRM > Customer Management > Public Pool.",
+                "can now claim them from CRM > Customer Management > Assignment & Public Pool > Public Pool.",
                 days=company.crm_pool_days,
             )
             self.env["mail.thread"].sudo().message_notify(

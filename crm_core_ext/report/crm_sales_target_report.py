@@ -1,5 +1,12 @@
 from odoo import fields, models, tools
+from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
+
+# Achievement measures and the (achieved, target) columns whose sums they divide.
+_RATIOS = {
+    "achievement": ("achieved_amount", "target_amount"),
+    "achievement_qty": ("achieved_qty", "target_qty"),
+}
 
 
 class CrmSalesTargetReport(models.Model):
@@ -20,10 +27,11 @@ class CrmSalesTargetReport(models.Model):
     * amounts and quantities are sums; ``amount`` and ``qty`` hold the row's
       own value whatever its kind, for a graph of target vs actual grouped by
       kind;
-    * achievement (%) is only on target rows and is *averaged*: in a cell it
-      is the mean of the achievements of the target lines in the cell, not
-      the ratio of the summed actual to the summed target (pivot views cannot
-      divide sums). On one line it is exact;
+    * achievement (%) is only on target rows; in a cell (pivot, graph, list
+      group) it is the summed achieved amount (ordered or invoiced, after the
+      plan's basis, of the lines with an amount target) divided by the summed
+      target amount, not the mean of the lines' percentages (see
+      ``_read_group_select``); the same for quantities;
     * an order that matches several lines (a team line and a salesperson line
       of that team) counts once for each: totals across lines of different
       levels add such orders up more than once. Group by target line, or
@@ -64,23 +72,35 @@ class CrmSalesTargetReport(models.Model):
     invoiced_amount = fields.Monetary(string="Invoiced", readonly=True)
     forecast_amount = fields.Monetary(string="Forecast", readonly=True)
     target_qty = fields.Float(string="Target Quantity", readonly=True, digits="Product Unit of Measure")
+    achieved_amount = fields.Monetary(
+        string="Achieved",
+        readonly=True,
+        help="On target rows: the ordered or invoiced amount (the plan's basis) of lines with an amount target.",
+    )
+    achieved_qty = fields.Float(
+        string="Achieved Quantity",
+        readonly=True,
+        digits="Product Unit of Measure",
+        help="On target rows: the ordered or invoiced quantity (the plan's basis) of lines with a quantity target.",
+    )
     ordered_qty = fields.Float(string="Ordered Quantity", readonly=True, digits="Product Unit of Measure")
     invoiced_qty = fields.Float(string="Invoiced Quantity", readonly=True, digits="Product Unit of Measure")
+    # Grouped, "avg" is replaced by the ratio of the sums (_read_group_select).
     achievement = fields.Float(
         string="Achievement (%)",
         readonly=True,
         aggregator="avg",
         digits=(16, 1),
-        help="Per target line: ordered or invoiced amount (the plan's basis) / target amount. "
-        "Grouped: the average over the target lines of the group.",
+        help="Ordered or invoiced amount (the plan's basis) / target amount, for one target line or summed "
+        "over the target lines of a group.",
     )
     achievement_qty = fields.Float(
         string="Quantity Achievement (%)",
         readonly=True,
         aggregator="avg",
         digits=(16, 1),
-        help="Per target line: ordered or invoiced quantity / target quantity. "
-        "Grouped: the average over the target lines of the group.",
+        help="Ordered or invoiced quantity (the plan's basis) / target quantity, for one target line or summed "
+        "over the target lines of a group.",
     )
 
     def init(self):
@@ -105,19 +125,19 @@ class CrmSalesTargetReport(models.Model):
                        NULL::integer AS product_id, COALESCE(l.date_from, t.date_from) AS date,
                        COALESCE(l.target_amount, 0) AS amount, COALESCE(l.target_qty, 0) AS qty,
                        CASE WHEN l.target_amount > 0 THEN
-                           100.0 * COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN tt.invoiced
-                                                 ELSE tt.ordered END, 0) / l.target_amount
-                       END AS achievement,
+                           COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN tt.invoiced
+                                         ELSE tt.ordered END, 0)
+                       ELSE 0 END AS achieved_amount,
                        CASE WHEN l.target_qty > 0 THEN
-                           100.0 * COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN tt.invoiced_qty
-                                                 ELSE tt.ordered_qty END, 0) / l.target_qty
-                       END AS achievement_qty
+                           COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN tt.invoiced_qty
+                                         ELSE tt.ordered_qty END, 0)
+                       ELSE 0 END AS achieved_qty
                   FROM crm_sales_target_line l
                   JOIN crm_sales_target t ON t.id = l.target_id
              LEFT JOIN totals tt ON tt.line_id = l.id
              UNION ALL
                 SELECT f.kind, f.line_id, f.res_id, f.order_id, f.move_id, f.lead_id, f.product_id, f.date,
-                       f.amount, f.qty, NULL, NULL
+                       f.amount, f.qty, 0, 0
                   FROM facts f
             )
             SELECT ROW_NUMBER() OVER (ORDER BY r.line_id, r.kind, r.res_id) AS id,
@@ -132,7 +152,13 @@ class CrmSalesTargetReport(models.Model):
                    CASE WHEN r.kind = 'target' THEN r.qty ELSE 0 END AS target_qty,
                    CASE WHEN r.kind = 'order' THEN r.qty ELSE 0 END AS ordered_qty,
                    CASE WHEN r.kind = 'invoice' THEN r.qty ELSE 0 END AS invoiced_qty,
-                   r.achievement, r.achievement_qty
+                   r.achieved_amount, r.achieved_qty,
+                   CASE WHEN r.kind = 'target' AND l.target_amount > 0 THEN
+                       100.0 * r.achieved_amount / l.target_amount
+                   END AS achievement,
+                   CASE WHEN r.kind = 'target' AND l.target_qty > 0 THEN
+                       100.0 * r.achieved_qty / l.target_qty
+                   END AS achievement_qty
               FROM rows r
               JOIN crm_sales_target_line l ON l.id = r.line_id
               JOIN crm_sales_target t ON t.id = l.target_id
@@ -142,3 +168,18 @@ class CrmSalesTargetReport(models.Model):
                 facts=self.env["crm.sales.target.line"]._facts_sql(),
             )
         )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A group's achievement is its summed achieved amount over its summed
+        target amount (an order of 900 against 1,000 and 0 against 9,000 is
+        9%, not the 45% that averaging the lines' percentages would give)."""
+        if aggregate_spec != "__count":
+            fname, __, func = parse_read_group_spec(aggregate_spec)
+            if func == "avg" and fname in _RATIOS:
+                achieved, target = _RATIOS[fname]
+                return SQL(
+                    "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+                    self._field_to_sql(self._table, achieved, query),
+                    self._field_to_sql(self._table, target, query),
+                )
+        return super()._read_group_select(aggregate_spec, query)

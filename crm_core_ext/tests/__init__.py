@@ -6,6 +6,7 @@ from . import test_credit_payment
 from . import test_lifecycle
 from . import test_credit_tour
 from . import test_i18n
+from . import test_i18n_labels
 from . import test_competitor
 from . import test_buying_role
 from . import test_competitor_tour
@@ -20,5 +21,6 @@ from . import test_partner_import_tour
 from . import test_duplicate
 from . import test_duplicate_tour
 from . import test_sales_target
+from . import test_sales_target_report
 from . import test_sales_target_tour
 from . import test_tools

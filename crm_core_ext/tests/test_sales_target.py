@@ -406,11 +406,11 @@ class TestSalesTarget(AccountTestInvoicingCommon):
         self.assertEqual(by_kind, {"target": 700, "order": 350, "invoice": 150, "forecast": 3000})
         rows = Report.search([("line_id", "=", self.l_a1.id), ("kind", "=", "order")])
         self.assertEqual(rows.order_id, self.o1 | self.o3)
-        # achievement of a group: average of its lines' achievements
-        (avg,) = Report._read_group(
+        # achievement of a group: its summed achieved amount over its summed target amount
+        (ratio,) = Report._read_group(
             [("line_id", "in", (self.l_a1 | self.l_parent | self.l_other).ids)], [], ["achievement:avg"]
         )[0]
-        self.assertAlmostEqual(avg, (50 + 50 + 50) / 3, places=4)
+        self.assertAlmostEqual(ratio, 100 * (350 + 700 + 150) / (700 + 1400 + 300), places=4)
 
     def test_actuals_query_count_constant(self):
         """Per-line actuals cost the same number of queries for 8 or 39 lines."""
