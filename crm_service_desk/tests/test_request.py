@@ -67,23 +67,6 @@ class TestRequestInput(ServiceCommon):
             mine.partner_id = self.customer_a
         self.assertTrue(free)
 
-    def test_contact_of_another_customer_refused(self):
-        """The contact receives the request's messages and rating link: the
-        server refuses one of another customer (the form only clears it)."""
-        Request = self.env["crm.service.request"].with_user(self.agent1)
-        with self.assertRaises(ValidationError) as caught:
-            Request.create({"name": "bad", "partner_id": self.customer_a.id, "contact_id": self.contact_b.id})
-        self.assertIn("is not a contact of customer 苏州物流有限公司", str(caught.exception))
-        self.assertFalse(Request.search([("name", "=", "bad")]))
-        request = Request.create({"name": "ok", "partner_id": self.customer_a.id, "contact_id": self.contact_a.id})
-        with self.assertRaises(ValidationError):
-            request.write({"contact_id": self.contact_b.id})
-        with self.assertRaises(ValidationError):
-            request.write({"partner_id": self.customer_b.id})
-        self.assertEqual(request.contact_id, self.contact_a)
-        request.write({"partner_id": self.customer_b.id, "contact_id": self.contact_b.id})
-        self.assertEqual(request._rating_get_partner(), self.contact_b)
-
     def test_serial_of_another_product_refused(self):
         with self.assertRaisesRegex(ValidationError, "belongs to product 重卡 T7"):
             self._request(user=self.agent1, product_id=self.other_product.id, lot_id=self.lot_free.id)
