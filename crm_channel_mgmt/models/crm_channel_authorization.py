@@ -136,7 +136,7 @@ class CrmChannelAuthorization(models.Model):
             return domain
         return ["!", *domain]
 
-    @api.constrains("product_id", "categ_id")
+    @api.constrains("partner_id", "product_id", "categ_id")
     def _check_product_or_category(self):
         for auth in self:
             if bool(auth.product_id) == bool(auth.categ_id):

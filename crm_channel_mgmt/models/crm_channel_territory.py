@@ -53,6 +53,16 @@ class CrmChannelTerritory(models.Model):
         if self._has_cycle():
             raise ValidationError(_("A territory cannot contain itself, directly or through its sub-territories."))
 
+    def write(self, vals):
+        # The parent store is updated before constraints run: refuse a cycle first, with a clear message.
+        if vals.get("parent_id") and self.ids:
+            parent = self.browse(vals["parent_id"])
+            if parent in self.search([("id", "child_of", self.ids)]):
+                raise ValidationError(
+                    _("A territory cannot contain itself, directly or through its sub-territories.")
+                )
+        return super().write(vals)
+
     @api.constrains("country_id", "state_id")
     def _check_state_country(self):
         for territory in self:
