@@ -13,6 +13,7 @@ class CrmChannelAuthorization(models.Model):
         "res.partner",
         string="Dealer",
         required=True,
+        index=True,
         ondelete="cascade",
         domain="[('crm_channel_is_dealer', '=', True)]",
     )
@@ -47,41 +48,49 @@ class CrmChannelAuthorization(models.Model):
     )
     active = fields.Boolean(default=True)
     note = fields.Text()
-    channel_level_id = fields.Many2one(
-        related="partner_id.crm_channel_level_id", string="Channel Level", store=True
-    )
+    channel_level_id = fields.Many2one(related="partner_id.crm_channel_level_id", string="Channel Level", store=True)
     is_valid_today = fields.Boolean(
         string="Valid Today", compute="_compute_is_valid_today", search="_search_is_valid_today"
     )
 
     def init(self):
-        # The confirmation gate looks authorisations up by dealer and company.
+        # The confirmation gate and the catalogue look a product's authorisations
+        # up by product, dealer and company, and category authorisations (few
+        # per dealer) by dealer and company.
         create_index(
             self._cr,
-            "crm_channel_authorization_partner_company_index",
+            "crm_channel_authorization_product_partner_index",
+            self._table,
+            ["product_id", "partner_id", "company_id"],
+            where="active AND product_id IS NOT NULL",
+        )
+        create_index(
+            self._cr,
+            "crm_channel_authorization_categ_partner_index",
             self._table,
             ["partner_id", "company_id"],
-            where="active",
+            where="active AND categ_id IS NOT NULL",
         )
 
     @api.model
-    def _sql_covers(self, date):
-        """SQL condition: authorisation ``a`` covers product ``pp`` (whose
-        category is ``pc``) delivered to the partner ``ship`` on ``date``:
-        active, valid that day, for the product or for its category or a
-        parent category, and in a territory (or a sub-territory of it) that
-        matches the address's country, province and city."""
-        return SQL(
+    def _sql_authorized(self, dealer, company, date):
+        """SQL condition: the dealer (SQL expression ``dealer``) has an
+        authorisation in ``company`` (SQL expression) covering product ``pp``
+        (whose category is ``pc``) delivered to the partner ``ship`` on
+        ``date``: active, valid that day, for the product or for its category
+        or a parent category, and without territory or in a territory (or a
+        sub-territory of it) matching the address's country, province and
+        city. Each branch is an index lookup."""
+        valid = SQL(
             """
             a.active
-            AND (a.product_id = pp.id
-                 OR pc.parent_path LIKE (SELECT ac.parent_path FROM product_category ac WHERE ac.id = a.categ_id) || %(any)s)
             AND (a.date_from IS NULL OR a.date_from <= %(date)s)
             AND (a.date_to IS NULL OR a.date_to >= %(date)s)
             AND (a.territory_id IS NULL OR EXISTS (
                 SELECT 1
-                  FROM crm_channel_territory d
-                 WHERE d.parent_path LIKE (SELECT t.parent_path FROM crm_channel_territory t WHERE t.id = a.territory_id) || %(any)s
+                  FROM crm_channel_territory t
+                  JOIN crm_channel_territory d ON d.parent_path LIKE t.parent_path || %(any)s
+                 WHERE t.id = a.territory_id
                    AND d.active
                    AND (d.country_id IS NOT NULL OR d.state_id IS NOT NULL OR d.city IS NOT NULL)
                    AND (d.country_id IS NULL OR d.country_id = ship.country_id)
@@ -92,9 +101,36 @@ class CrmChannelAuthorization(models.Model):
             date=date,
             any="%",
         )
+        return SQL(
+            """
+            (EXISTS (
+                SELECT 1
+                  FROM crm_channel_authorization a
+                 WHERE a.product_id = pp.id
+                   AND a.partner_id = %(dealer)s
+                   AND a.company_id = %(company)s
+                   AND %(valid)s
+            ) OR EXISTS (
+                SELECT 1
+                  FROM crm_channel_authorization a
+                  JOIN product_category ac ON ac.id = a.categ_id
+                 WHERE a.partner_id = %(dealer)s
+                   AND a.company_id = %(company)s
+                   AND a.categ_id IS NOT NULL
+                   AND pc.parent_path LIKE ac.parent_path || %(any)s
+                   AND %(valid)s
+            ))
+            """,
+            dealer=dealer,
+            company=company,
+            valid=valid,
+            any="%",
+        )
 
-    def _flush_for_covers(self):
-        self.env["res.partner"].flush_model(["commercial_partner_id", "crm_channel_is_dealer", "country_id", "state_id", "city"])
+    def _flush_for_authorized(self):
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "crm_channel_is_dealer", "country_id", "state_id", "city"]
+        )
         self.env["product.product"].flush_model(["product_tmpl_id", "active"])
         self.env["product.template"].flush_model(["categ_id", "sale_ok", "active", "company_id"])
         self.env["product.category"].flush_model(["parent_path"])
@@ -121,7 +157,9 @@ class CrmChannelAuthorization(models.Model):
 
     def _search_is_valid_today(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(_("Unsupported search on validity: %(operator)s %(value)s", operator=operator, value=value))
+            raise ValidationError(
+                _("Unsupported search on validity: %(operator)s %(value)s", operator=operator, value=value)
+            )
         today = fields.Date.context_today(self)
         domain = [
             "&",
@@ -171,7 +209,9 @@ class CrmChannelAuthorization(models.Model):
                     _("%(partner)s is not a dealer: flag it as a dealer first.", partner=auth.partner_id.display_name)
                 )
 
-    @api.constrains("partner_id", "product_id", "categ_id", "territory_id", "date_from", "date_to", "company_id", "active")
+    @api.constrains(
+        "partner_id", "product_id", "categ_id", "territory_id", "date_from", "date_to", "company_id", "active"
+    )
     def _check_overlap(self):
         """Two active authorisations of one dealer for the same product (or
         category) and territory may not cover the same day. One query."""

@@ -27,9 +27,7 @@ class CrmChannelTerritory(models.Model):
     state_id = fields.Many2one(
         "res.country.state", string="State / Province", domain="[('country_id', '=?', country_id)]"
     )
-    city = fields.Char(
-        help="City name as written on the addresses of this territory (exact match, case-insensitive)."
-    )
+    city = fields.Char(help="City name as written on the addresses of this territory (exact match, case-insensitive).")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", string="Company", index=True, help="Leave empty to share the territory between companies."
@@ -58,9 +56,7 @@ class CrmChannelTerritory(models.Model):
         if vals.get("parent_id") and self.ids:
             parent = self.browse(vals["parent_id"])
             if parent in self.search([("id", "child_of", self.ids)]):
-                raise ValidationError(
-                    _("A territory cannot contain itself, directly or through its sub-territories.")
-                )
+                raise ValidationError(_("A territory cannot contain itself, directly or through its sub-territories."))
         return super().write(vals)
 
     @api.constrains("country_id", "state_id")

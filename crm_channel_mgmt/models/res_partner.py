@@ -42,9 +42,7 @@ class ResPartner(models.Model):
         domain="[('share', '=', False)]",
         help="The employee who looks after this dealer.",
     )
-    crm_channel_authorization_ids = fields.One2many(
-        "crm.channel.authorization", "partner_id", string="Authorisations"
-    )
+    crm_channel_authorization_ids = fields.One2many("crm.channel.authorization", "partner_id", string="Authorisations")
     crm_channel_authorization_count = fields.Integer(
         compute="_compute_crm_channel_authorization_count", string="Authorisations Count"
     )
@@ -69,9 +67,7 @@ class ResPartner(models.Model):
     @api.constrains("crm_channel_parent_id")
     def _check_crm_channel_parent_id(self):
         if self._has_cycle("crm_channel_parent_id"):
-            raise ValidationError(
-                _("A dealer cannot supply itself, directly or through the dealers it supplies.")
-            )
+            raise ValidationError(_("A dealer cannot supply itself, directly or through the dealers it supplies."))
         for partner in self:
             if partner.crm_channel_parent_id and not partner.crm_channel_parent_id.crm_channel_is_dealer:
                 raise ValidationError(
@@ -90,9 +86,12 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # A partner created without dealer information (the usual case) is not checked.
-        self._crm_channel_check_rights([{key: value for key, value in vals.items() if value} for vals in vals_list])
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        # Checked on the created partners, so that defaults (a context key) count too;
+        # a partner created without dealer information (the usual case) passes.
+        if any(partner[name] for partner in partners for name in CHANNEL_FIELDS):
+            self._crm_channel_check_rights([dict.fromkeys(CHANNEL_FIELDS, True)])
+        return partners
 
     def write(self, vals):
         # Only values that change count: the host's merge wizard writes every field.
@@ -128,7 +127,7 @@ class ResPartner(models.Model):
         if not dealer.crm_channel_is_dealer:
             return self.env["product.product"]
         authorizations = self.env["crm.channel.authorization"]
-        authorizations._flush_for_covers()
+        authorizations._flush_for_authorized()
         self.env.cr.execute(
             SQL(
                 """
@@ -139,18 +138,14 @@ class ResPartner(models.Model):
                   JOIN res_partner ship ON ship.id = %(dealer)s
                  WHERE pp.active AND pt.active AND pt.sale_ok
                    AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
-                   AND EXISTS (
-                       SELECT 1
-                         FROM crm_channel_authorization a
-                        WHERE a.partner_id = %(dealer)s
-                          AND a.company_id = %(company)s
-                          AND %(covers)s
-                   )
+                   AND %(authorized)s
                  ORDER BY pt.name->>'en_US', pp.id
                 """,
                 dealer=dealer.id,
                 company=company.id,
-                covers=authorizations._sql_covers(date or fields.Date.context_today(self)),
+                authorized=authorizations._sql_authorized(
+                    dealer.id, company.id, date or fields.Date.context_today(self)
+                ),
             )
         )
         return self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())

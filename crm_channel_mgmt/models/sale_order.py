@@ -21,10 +21,11 @@ class SaleOrder(models.Model):
                 confirming._crm_channel_check_authorization()
         return super().write(vals)
 
-    def _crm_channel_unauthorized_lines(self, date=None):
-        """Lines of ``self`` whose product the order's dealer is not
-        authorised for on ``date`` (default: today) for the order's delivery
-        address. One query whatever the number of lines and authorisations.
+    def _crm_channel_unauthorized_lines(self, date=None, lines=None):
+        """Lines of ``self`` (only ``lines`` when given) whose product the
+        order's dealer is not authorised for on ``date`` (default: today) for
+        the order's delivery address. One query whatever the number of lines
+        and authorisations.
 
         :return: list of (order_id, product_id, dealer_id)
         """
@@ -32,9 +33,9 @@ class SaleOrder(models.Model):
             return []
         date = date or fields.Date.context_today(self)
         self.env["sale.order"].flush_model(["partner_id", "partner_shipping_id", "company_id"])
-        self.env["sale.order.line"].flush_model(["order_id", "product_id", "display_type", "is_downpayment", "sequence"])
+        self.env["sale.order.line"].flush_model()
         authorizations = self.env["crm.channel.authorization"]
-        authorizations._flush_for_covers()
+        authorizations._flush_for_authorized()
         self.env.cr.execute(
             SQL(
                 """
@@ -48,27 +49,37 @@ class SaleOrder(models.Model):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN product_category pc ON pc.id = pt.categ_id
                  WHERE sol.order_id IN %(orders)s
+                   AND %(lines)s
                    AND sol.display_type IS NULL
-                   AND sol.is_downpayment IS NOT TRUE
+                   AND %(sold)s
                    AND cp.crm_channel_is_dealer
-                   AND NOT EXISTS (
-                       SELECT 1
-                         FROM crm_channel_authorization a
-                        WHERE a.partner_id = cp.id
-                          AND a.company_id = so.company_id
-                          AND %(covers)s
-                   )
+                   AND NOT %(authorized)s
                  ORDER BY so.id, sol.sequence, sol.id
                 """,
                 orders=tuple(self.ids),
-                covers=authorizations._sql_covers(date),
+                lines=SQL("sol.id IN %s", tuple(lines.ids)) if lines is not None else SQL("TRUE"),
+                sold=self._crm_channel_sold_line_sql(),
+                authorized=authorizations._sql_authorized(SQL("cp.id"), SQL("so.company_id"), date),
             )
         )
         return self.env.cr.fetchall()
 
-    def _crm_channel_check_authorization(self):
-        """Refuse to confirm orders of dealers with products they are not authorised for."""
-        rows = self._crm_channel_unauthorized_lines()
+    def _crm_channel_sold_line_sql(self):
+        """SQL condition on ``sol``: the line sells its product. Down payments,
+        re-invoiced expenses, and, when their modules are installed, shipping
+        lines and loyalty rewards are not the dealer's assortment."""
+        fields_ = self.env["sale.order.line"]._fields
+        conditions = [SQL("sol.is_downpayment IS NOT TRUE"), SQL("sol.is_expense IS NOT TRUE")]
+        if "is_delivery" in fields_:
+            conditions.append(SQL("sol.is_delivery IS NOT TRUE"))
+        if "reward_id" in fields_:
+            conditions.append(SQL("sol.reward_id IS NULL"))
+        return SQL(" AND ").join(conditions)
+
+    def _crm_channel_check_authorization(self, lines=None):
+        """Refuse to confirm orders of dealers with products they are not
+        authorised for (only ``lines`` when given)."""
+        rows = self._crm_channel_unauthorized_lines(lines=lines)
         if not rows:
             return
         by_order = {}

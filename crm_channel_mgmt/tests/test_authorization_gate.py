@@ -62,6 +62,21 @@ class TestAuthorizationGate(ChannelCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(len(order.order_line), 2, "lines written with the state are created once")
 
+    def test_line_added_to_confirmed_order(self):
+        authorization = self._authorize(self.dealer_sh, product=self.amoxicillin)
+        order = self._order(self.dealer_sh, self.amoxicillin, user=self.salesman)
+        order.with_user(self.salesman).action_confirm()
+        with self.assertRefused(UserError, self.banlangen.name):
+            order.with_user(self.salesman).order_line = [Command.create({"product_id": self.banlangen.id})]
+        with self.assertRefused(UserError, self.banlangen.name):
+            order.order_line.with_user(self.salesman).product_id = self.banlangen
+        self.assertEqual(order.order_line.product_id, self.amoxicillin)
+        # the lines already confirmed are not checked again when another is added
+        authorization.date_to = self.today - timedelta(days=1)
+        self._authorize(self.dealer_sh, product=self.banlangen)
+        order.with_user(self.salesman).order_line = [Command.create({"product_id": self.banlangen.id})]
+        self.assertEqual(order.order_line.product_id, self.amoxicillin | self.banlangen)
+
     def test_create_confirmed_refused(self):
         with self.assertRefused(UserError, self.banlangen.name):
             self.env["sale.order"].with_user(self.salesman).create(

@@ -24,7 +24,8 @@ class TestChannelSecurity(ChannelCommon):
 
     def test_channel_user_reads_but_does_not_change(self):
         Authorization = self.env["crm.channel.authorization"].with_user(self.channel_user)
-        self.assertEqual(Authorization.search([("id", "in", (self.auth_sh | self.auth_js).ids)]), self.auth_sh | self.auth_js)
+        both = self.auth_sh | self.auth_js
+        self.assertEqual(Authorization.search([("id", "in", both.ids)]), both)
         with self.assertRaises(AccessError):
             Authorization.create({"partner_id": self.dealer_sh.id, "product_id": self.banlangen.id})
         with self.assertRaises(AccessError):
@@ -47,6 +48,11 @@ class TestChannelSecurity(ChannelCommon):
                 self.env["res.partner"].with_user(user).create(
                     {"name": "New dealer", "is_company": True, "crm_channel_is_dealer": True}
                 )
+            with self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(user).with_context(default_crm_channel_is_dealer=True).create(
+                    {"name": "New dealer", "is_company": True}
+                )
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "New dealer")]))
         self.assertTrue(self.dealer_sh.crm_channel_is_dealer)
         # other fields, and dealer fields written unchanged (the merge wizard writes every field), pass
         self.dealer_sh.with_user(self.salesman).write(
