@@ -79,19 +79,20 @@ class ResPartner(models.Model):
                 )
 
     def _crm_channel_check_rights(self, vals_list):
-        if self.env.su or self.env.user.has_group("crm_channel_mgmt.crm_channel_mgmt_group_manager"):
+        if not any(CHANNEL_FIELDS.intersection(vals) for vals in vals_list):
             return
-        if any(CHANNEL_FIELDS.intersection(vals) for vals in vals_list):
+        if not self.env.su and not self.env.user.has_group("crm_channel_mgmt.crm_channel_mgmt_group_manager"):
             raise AccessError(_("Only a channel manager can change a partner's dealer information."))
 
     @api.model_create_multi
     def create(self, vals_list):
-        partners = super().create(vals_list)
-        # Checked on the created partners, so that defaults (a context key) count too;
-        # a partner created without dealer information (the usual case) passes.
-        if any(partner[name] for partner in partners for name in CHANNEL_FIELDS):
-            self._crm_channel_check_rights([dict.fromkeys(CHANNEL_FIELDS, True)])
-        return partners
+        # Defaults sent in the context count too; a partner created without
+        # dealer information (the usual case) passes, without a query.
+        defaults = {name: self.env.context.get(f"default_{name}") for name in CHANNEL_FIELDS}
+        self._crm_channel_check_rights(
+            [{name: True for name in CHANNEL_FIELDS if vals.get(name, defaults[name])} for vals in vals_list]
+        )
+        return super().create(vals_list)
 
     def write(self, vals):
         # Only values that change count: the host's merge wizard writes every field.
