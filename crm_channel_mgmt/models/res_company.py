@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    crm_channel_gate = fields.Boolean(
+        string="Dealer Authorisation Gate",
+        help="Refuse to confirm an order of a dealer for a product the dealer is not authorised for "
+        "(in the delivery address's territory, on the confirmation day).",
+    )
+    crm_channel_portal_order_state = fields.Selection(
+        [("draft", "Quotation"), ("sale", "Confirmed Order")],
+        string="Dealer Portal Orders",
+        default="draft",
+        required=True,
+        help="What an order placed by a dealer in the portal becomes: a quotation that a salesperson confirms, "
+        "or an order confirmed at once (it then passes the authorisation and credit checks).",
+    )
