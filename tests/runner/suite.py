@@ -192,6 +192,7 @@ HOST_TESTS = {
     "crm_core_ext": ("crm", "sale", "sale_crm", "sale_stock"),
     "crm_loyalty": ("loyalty", "sale_loyalty", "sale_loyalty_delivery"),
     "crm_service_desk": ("repair",),
+    "crm_channel_mgmt": ("sale", "portal"),
 }
 
 
