@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_parser, measure, open_env  # noqa: E402
+from common import alternate_arms, bench_parser, measure, open_env  # noqa: E402
 from generate_dataset import ensure_products  # noqa: E402
 
 TARGET_RATIO = 1.10
@@ -146,22 +146,10 @@ def main():
                 order.action_confirm()
             return result
 
-        warm = 3
-        for off, on in zip(orders_off[:warm], orders_on[:warm], strict=True):
-            confirm(off, False)
-            confirm(on, True)
-        time_off = time_on = 0.0
-        queries_off = queries_on = 0
-        start = time.perf_counter()
-        for off, on in zip(orders_off[warm:], orders_on[warm:], strict=True):
-            result = confirm(off, False)
-            time_off += result.seconds
-            queries_off += result.queries
-            result = confirm(on, True)
-            time_on += result.seconds
-            queries_on += result.queries
-        total = time.perf_counter() - start
-        counted = len(orders_off) - warm
+        arms = alternate_arms(orders_off, orders_on, confirm)
+        warm, counted, total = arms["warm"], arms["counted"], arms["total"]
+        time_off, time_on = arms["time_off"], arms["time_on"]
+        queries_off, queries_on = arms["queries_off"], arms["queries_on"]
         assert set(orders_on.mapped("state")) == {"sale"}, "every order of the gate-on arm confirms"
 
         # the gate's own queries: many or few authorisations, many or one line

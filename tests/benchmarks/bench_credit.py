@@ -21,12 +21,11 @@ Everything is rolled back at the end: the dataset stays, the orders do not.
 """
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_parser, ensure_dataset, measure, open_env  # noqa: E402
+from common import alternate_arms, bench_parser, ensure_dataset, measure, open_env  # noqa: E402
 from generate_dataset import create_draft_orders, ensure_products, generate  # noqa: E402
 
 PARAM = "crm_core_ext.bench_credit_dataset"
@@ -93,23 +92,10 @@ def main():
                 order.action_confirm()
             return result
 
-        # warm up Odoo's caches on a few orders of each arm, not counted
-        warm = 3
-        for off, on in zip(orders_off[:warm], orders_on[:warm], strict=True):
-            confirm(off, False)
-            confirm(on, True)
-        time_off = time_on = 0.0
-        queries_off = queries_on = 0
-        start = time.perf_counter()
-        for off, on in zip(orders_off[warm:], orders_on[warm:], strict=True):
-            result = confirm(off, False)
-            time_off += result.seconds
-            queries_off += result.queries
-            result = confirm(on, True)
-            time_on += result.seconds
-            queries_on += result.queries
-        total = time.perf_counter() - start
-        counted = len(orders_off) - warm
+        arms = alternate_arms(orders_off, orders_on, confirm)
+        warm, counted, total = arms["warm"], arms["counted"], arms["total"]
+        time_off, time_on = arms["time_off"], arms["time_on"]
+        queries_off, queries_on = arms["queries_off"], arms["queries_on"]
         assert set(orders_on.mapped("state")) == {"sale"}, "every order of the gate-on arm confirms"
 
         # the gate's own queries: for a customer with thousands of invoices and orders,

@@ -208,3 +208,27 @@ def ensure_dataset(args, param, wanted, build):
         env["ir.config_parameter"].set_param(param, json.dumps(info))
         print(f"# dataset {info['prefix']} generated in {info['seconds']} s", flush=True)
         return info
+
+
+def alternate_arms(orders_off, orders_on, confirm, warm=3):
+    """Confirm pairs of orders with a feature off then on, alternating so that
+    both arms share the machine's state; ``confirm(order, on)`` returns a
+    ``measure`` result. The first ``warm`` pairs warm Odoo's caches and are not
+    counted.
+
+    :return: dict with ``time_off``, ``time_on``, ``queries_off``,
+        ``queries_on``, ``counted`` (pairs measured), ``warm`` and ``total``
+        (wall time of the measured pairs)
+    """
+    for off, on in zip(orders_off[:warm], orders_on[:warm], strict=True):
+        confirm(off, False)
+        confirm(on, True)
+    totals = dict.fromkeys(("time_off", "time_on", "queries_off", "queries_on"), 0)
+    start = time.perf_counter()
+    for off, on in zip(orders_off[warm:], orders_on[warm:], strict=True):
+        for arm, order, on_arm in (("off", off, False), ("on", on, True)):
+            result = confirm(order, on_arm)
+            totals[f"time_{arm}"] += result.seconds
+            totals[f"queries_{arm}"] += result.queries
+    totals.update(total=time.perf_counter() - start, counted=len(orders_off) - warm, warm=warm)
+    return totals
