@@ -217,26 +217,41 @@ class TestPass:
     """One Odoo run of the test command: a fresh database, installed with or
     without demo data, and the test tags it runs."""
 
-    def __init__(self, label, db, demo, tags):
-        self.label, self.db, self.demo, self.tags = label, db, demo, tags
+    def __init__(self, label, db, demo, tags, modules):
+        self.label, self.db, self.demo, self.tags, self.modules = label, db, demo, tags, modules
         self.report = self.rc = self.logfile = None
+
+
+# Meta modules install the whole suite and make its demo database Chinese
+# (company, administrator's language). The host's own tests expect English and
+# the host's demo company, so a meta module gets a database of its own.
+META_MODULES = ("crm_suite",)
 
 
 def test_passes(args, modules):
     """The demo pass runs everything (the suite's tests, its tours and the host
     modules' tests); the pass without demo data runs the suite's own tests and
-    tours again, to show that none of them leans on demo records."""
-    passes = [TestPass("with demo data", args.db, True, test_tags(args, modules))]
-    if not args.demo_only:
-        tags = args.test_tags or ",".join(f"/{m}" for m in modules)
-        passes.append(TestPass("without demo data", f"{args.db}_nodemo", False, tags))
+    tours again, to show that none of them leans on demo records; a meta module
+    is installed alone (it pulls in the rest) into a third database with demo
+    data, as `serve` installs it, and runs its own tests."""
+    meta = [m for m in modules if m in META_MODULES]
+    rest = [m for m in modules if m not in META_MODULES]
+    passes = []
+    if rest:
+        passes.append(TestPass("with demo data", args.db, True, test_tags(args, rest), rest))
+        if not args.demo_only:
+            tags = args.test_tags or ",".join(f"/{m}" for m in rest)
+            passes.append(TestPass("without demo data", f"{args.db}_nodemo", False, tags, rest))
+    for module in meta:
+        tags = args.test_tags or f"/{module}"
+        passes.append(TestPass(f"of {module}, with demo data", f"{args.db}_{module}", True, tags, [module]))
     return passes
 
 
-def run_odoo_tests(args, install, suite_dirs, modules, target, test_pass):
+def run_odoo_tests(args, install, suite_dirs, target, test_pass):
     from logparse import LogParser  # noqa: PLC0415
 
-    tags = test_pass.tags
+    tags, modules = test_pass.tags, test_pass.modules
     logs = RUNNER_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     logfile = logs / f"test-{test_pass.db}.log"
@@ -313,11 +328,11 @@ def cmd_test(args):
     browser_preflight()
     passes = test_passes(args, modules)
     for test_pass in passes:
-        run_pass(args, install, suite_dirs, modules, target, test_pass)
-    return summarize(args, modules, static_results, passes)
+        run_pass(args, install, suite_dirs, target, test_pass)
+    return summarize(args, static_results, passes)
 
 
-def run_pass(args, install, suite_dirs, modules, target, test_pass):
+def run_pass(args, install, suite_dirs, target, test_pass):
     import pg  # noqa: PLC0415
 
     db = test_pass.db
@@ -328,7 +343,7 @@ def run_pass(args, install, suite_dirs, modules, target, test_pass):
         pg.drop_database(target, db)
         shutil.rmtree(RUNNER_DIR / "odoo-data" / "filestore" / db, ignore_errors=True)
         try:
-            run_odoo_tests(args, install, suite_dirs, modules, target, test_pass)
+            run_odoo_tests(args, install, suite_dirs, target, test_pass)
         finally:
             if not args.keep_db:
                 pg.drop_database(target, db)
@@ -381,9 +396,9 @@ def summarize_static(static_results):
     return lines
 
 
-def summarize_pass(args, modules, test_pass):
+def summarize_pass(args, test_pass):
     """Summary lines of one Odoo run, and its (passed, failed, host skips)."""
-    report, rc = test_pass.report, test_pass.rc
+    report, rc, modules = test_pass.report, test_pass.rc, test_pass.modules
     lines = [f"Odoo run {test_pass.label} (database {test_pass.db}, tags {test_pass.tags}):"]
     odoo_failed = report.failures + report.errors
     lines.append(
@@ -430,13 +445,13 @@ def summarize_pass(args, modules, test_pass):
     return lines, report.passed, failed, host_skips
 
 
-def summarize(args, modules, static_results, passes):
+def summarize(args, static_results, passes):
     lines = ["", "=" * 30 + " Summary " + "=" * 30, *summarize_static(static_results)]
     passed = sum(1 for r in static_results if r.ok)
     failed = len(static_results) - passed
     host_skips = 0
     for test_pass in passes:
-        pass_lines, pass_passed, pass_failed, pass_skips = summarize_pass(args, modules, test_pass)
+        pass_lines, pass_passed, pass_failed, pass_skips = summarize_pass(args, test_pass)
         lines += ["", *pass_lines]
         passed += pass_passed
         failed += pass_failed
