@@ -33,6 +33,7 @@
         "security/crm_service_plan_security.xml",
         "data/crm_service_plan_cron_data.xml",
         "views/crm_service_plan_views.xml",
+        "views/crm_service_plan_asset_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",

@@ -26,3 +26,4 @@ from . import crm_service_request_plan
 from . import res_company_service_plan
 from . import res_config_settings_service_plan
 from . import res_partner_service_plan
+from . import crm_service_plan_asset

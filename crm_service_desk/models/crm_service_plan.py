@@ -251,7 +251,7 @@ class CrmServicePlan(models.Model):
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
         if self.lot_id:
-            self.product_id = self.lot_id.product_id
+            self.product_id = self.lot_id.sudo().product_id
 
     @api.onchange("company_id")
     def _onchange_company_id(self):

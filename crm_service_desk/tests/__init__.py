@@ -12,3 +12,4 @@ from . import test_workorder_tour
 from . import test_i18n
 from . import test_service_plan
 from . import test_portal
+from . import test_service_plan_asset
