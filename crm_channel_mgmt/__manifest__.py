@@ -19,6 +19,7 @@
         "views/crm_channel_authorization_views.xml",
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
+        "views/crm_channel_rebate_views.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",
