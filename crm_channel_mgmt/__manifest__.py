@@ -23,6 +23,7 @@
     ],
     "demo": [
         "demo/crm_channel_demo.xml",
+        "demo/crm_channel_rebate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

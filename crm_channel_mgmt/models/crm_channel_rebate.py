@@ -307,7 +307,7 @@ class CrmChannelRebateAgreement(models.Model):
 
     # ------------------------------------------------------------------ actions
     def _check_manager(self):
-        if not self.env.user.has_group("crm_channel_mgmt.crm_channel_mgmt_group_manager"):
+        if not self.env.su and not self.env.user.has_group("crm_channel_mgmt.crm_channel_mgmt_group_manager"):
             raise UserError(self.env._("Only channel administrators can confirm, close or settle rebate agreements."))
 
     def action_confirm(self):

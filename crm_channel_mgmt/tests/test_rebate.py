@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import ChannelCommon
 
@@ -337,3 +337,38 @@ class TestRebate(RebateCommon):
         self.assertEqual(len(bases), 20)
         self.assertEqual(bases[agreement, dealers[0]], (20000, 200))
         self.assertEqual(bases[agreement, dealers[10]], (0, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestRebatePortal(RebateCommon, HttpCase):
+    def test_dealer_sees_its_own_rebates_and_credit(self):
+        self.dealer_sh.with_company(self.company).crm_credit_limit = 88000
+        self._invoice(self.dealer_sh, date(2025, 2, 10), [(self.amoxicillin, 150, 100)])
+        self._invoice(self.dealer_js, date(2025, 2, 10), [(self.banlangen, 260, 100)])
+        self._settle(1)
+        js_note = self.agreement.settlement_ids.filtered(lambda s: s.dealer_id == self.dealer_js).move_id
+        js_note.with_env(self.env).action_post()
+        portal_sh = self._user("rebate_portal_sh", "base.group_portal")
+        portal_sh.partner_id.parent_id = self.dealer_sh
+        portal_js = self._user("rebate_portal_js", "base.group_portal")
+        portal_js.partner_id.parent_id = self.dealer_js
+
+        self.authenticate(portal_sh.login, portal_sh.login)
+        page = self.url_open("/my/channel").text
+        self.assertIn("2025 年度药品返利", page)
+        self.assertIn("15,000.00", page, "what 上海康健 bought")
+        self.assertIn("88,000.00", page, "its credit limit")
+        self.assertNotIn("26,000.00", page, "not what 苏州仁和 bought")
+        self.assertNotIn(js_note.name, page)
+
+        self.authenticate(portal_js.login, portal_js.login)
+        page = self.url_open("/my/channel").text
+        self.assertIn("26,000.00", page)
+        self.assertIn(js_note.name, page, "its posted credit note")
+        self.assertNotIn("15,000.00", page)
+        self.assertNotIn("88,000.00", page)
+        # the models stay closed to portal users over RPC
+        with self.assertRaises(AccessError):
+            self.env["crm.channel.rebate.accrual"].with_user(portal_js).search([])
+        with self.assertRaises(AccessError):
+            self.env["crm.channel.rebate.settlement"].with_user(portal_js).search([])
