@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL, float_is_zero, formatLang
 
 PERIODICITIES = [
     ("month", "Monthly"),
@@ -598,11 +598,10 @@ class CrmChannelRebateSettlement(models.Model):
         def line_vals(settlement, sign):
             return {
                 "name": self.env._(
-                    "Rebate %(agreement)s, %(period)s: %(rate)s%% of %(base)s",
-                    agreement=agreement.name,
+                    "Rebate %(period)s: %(rate)s%% of %(base)s bought this year",
                     period=settlement.period_id.name,
-                    rate=settlement.rate,
-                    base=settlement.base,
+                    rate=formatLang(self.env, settlement.rate),
+                    base=formatLang(self.env, settlement.base),
                 ),
                 "account_id": account.id,
                 "quantity": 1,
