@@ -391,7 +391,9 @@ class CrmChannelRebateTier(models.Model):
 
     agreement_id = fields.Many2one("crm.channel.rebate.agreement", required=True, ondelete="cascade", index=True)
     threshold = fields.Float(
-        string="From", required=True, help="Cumulative amount or quantity of the year from which the rate applies."
+        string="Tier Starts At",
+        required=True,
+        help="Cumulative amount or quantity of the year from which the rate applies.",
     )
     rate = fields.Float(string="Rate (%)", required=True, digits=(5, 2))
 
