@@ -19,9 +19,11 @@
         "views/crm_channel_authorization_views.xml",
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
+        "views/crm_channel_rebate_views.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",
+        "demo/crm_channel_rebate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -36,10 +36,30 @@ class ChannelPortal(CustomerPortal):
                 "authorizations": authorizations.sudo(),
                 "quantities": {},
                 "error": None,
+                **self._crm_channel_account_values(partner, company),
             }
         )
         values.update(kwargs)
         return values
+
+    def _crm_channel_account_values(self, partner, company):
+        """The dealer's credit and rebates in ``company``: its own figures only, read with sudo
+        for the dealer's commercial partner (a portal user has no access to the models)."""
+        dealer = partner.sudo().commercial_partner_id.with_company(company)
+        accruals = (
+            request.env["crm.channel.rebate.accrual"]
+            .sudo()
+            .search([("dealer_id", "=", dealer.id), ("company_id", "=", company.id)])
+        )
+        settlements = (
+            request.env["crm.channel.rebate.settlement"]
+            .sudo()
+            .search(
+                [("dealer_id", "=", dealer.id), ("company_id", "=", company.id), ("state", "=", "settled")],
+                limit=20,
+            )
+        )
+        return {"credit_dealer": dealer, "rebate_accruals": accruals, "rebate_settlements": settlements}
 
     @http.route(["/my/channel"], type="http", auth="user", website=True)
     def portal_my_channel_catalogue(self, **kw):
