@@ -39,7 +39,6 @@ class CrmPharmaApproval(models.Model):
     kind = fields.Selection(
         [("customer", "Customer"), ("supplier", "Supplier"), ("product", "Product")],
         required=True,
-        readonly=True,
         default="customer",
     )
     partner_id = fields.Many2one(
@@ -101,14 +100,23 @@ class CrmPharmaApproval(models.Model):
                     )
                 )
 
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        if self.state == "draft" and not self.document_ids.filtered("received"):
+            self.document_ids = [fields.Command.clear()] + self._checklist_commands(self.kind)
+
+    @api.model
+    def _checklist_commands(self, kind):
+        return [
+            fields.Command.create({"name": name, "sequence": index})
+            for index, name in enumerate(CHECKLISTS[kind or "customer"])
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if "document_ids" not in vals:
-                vals["document_ids"] = [
-                    fields.Command.create({"name": name, "sequence": index})
-                    for index, name in enumerate(CHECKLISTS[vals.get("kind") or "customer"])
-                ]
+            if not vals.get("document_ids"):
+                vals["document_ids"] = self._checklist_commands(vals.get("kind"))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -66,14 +66,6 @@ class CrmPharmaLicence(models.Model):
         copy=False, readonly=True, help="The expiry activity of the current validity end is planned."
     )
 
-    _sql_constraints = [
-        (
-            "dates_ordered",
-            "CHECK(date_start IS NULL OR date_end IS NULL OR date_start <= date_end)",
-            "A licence cannot end before it starts.",
-        ),
-    ]
-
     @api.depends("date_start", "date_end", "company_id")
     @api.depends_context("company")
     def _compute_state(self):
@@ -119,6 +111,19 @@ class CrmPharmaLicence(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!", *domain] if domains else []
         return domain
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for licence in self:
+            if licence.date_start and licence.date_end and licence.date_end < licence.date_start:
+                raise ValidationError(
+                    _(
+                        "Licence %(number)s cannot end (%(end)s) before it starts (%(start)s).",
+                        number=licence.name,
+                        end=licence.date_end,
+                        start=licence.date_start,
+                    )
+                )
 
     @api.constrains("partner_id")
     def _check_partner_is_commercial(self):

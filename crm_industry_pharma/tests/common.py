@@ -50,7 +50,7 @@ class PharmaCommon(AccountTestInvoicingCommon):
             "pharma_qm", "sales_team.group_sale_salesman,crm_industry_pharma.crm_industry_pharma_group_quality_manager"
         )
         cls.quality_manager_2 = cls._user(
-            "pharma_qm2", "crm_industry_pharma.crm_industry_pharma_group_quality_manager"
+            "pharma_qm2", "base.group_user,crm_industry_pharma.crm_industry_pharma_group_quality_manager"
         )
 
         cls.amoxicillin = cls._product("阿莫西林胶囊", cls.scope_rx, number="国药准字H13023964")
