@@ -2,3 +2,4 @@ from . import test_gate
 from . import test_approval
 from . import test_security
 from . import test_expiry
+from . import test_approval_tour
