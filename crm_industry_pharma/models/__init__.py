@@ -10,3 +10,4 @@ from . import product_template
 from . import sale_order
 from . import purchase_order
 from . import stock_move
+from . import crm_pharma_recall
