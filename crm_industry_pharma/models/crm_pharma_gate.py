@@ -119,6 +119,21 @@ class CrmPharmaGate(models.AbstractModel):
         products = env["product.product"].browse({row[5] for row in rows if row[5]})
         # names only (the messages go to users who may not read these records)
         partners, types, licences, products = (r.sudo() for r in (partners, types, licences, products))
+        scope_partner_ids = {row[2] for row in rows if row[0] == "scope"}
+        valid_licences = {}
+        if scope_partner_ids:
+            for licence in (
+                env["crm.pharma.licence"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "in", list(scope_partner_ids)),
+                        ("state", "in", ("valid", "expiring")),
+                        ("company_id", "in", [*documents.sudo().company_id.ids, False]),
+                    ]
+                )
+            ):
+                valid_licences.setdefault(licence.partner_id.id, []).append(licence.display_name)
         messages = []
         seen = set()
         for problem, doc_id, partner_id, type_id, licence_id, product_id in rows:
@@ -126,7 +141,7 @@ class CrmPharmaGate(models.AbstractModel):
             if key in seen:
                 continue
             seen.add(key)
-            doc = documents.browse(doc_id).sudo().display_name
+            doc = documents.browse(doc_id).sudo().display_name if doc_id else ""
             partner = partners.browse(partner_id).display_name
             product = products.browse(product_id)
             if problem == "partner":
@@ -177,11 +192,12 @@ class CrmPharmaGate(models.AbstractModel):
             else:
                 messages.append(
                     _(
-                        "%(what)s %(doc)s: no valid licence of %(partner)s covers the business scope %(scope)s "
-                        "of %(product)s.",
+                        "%(what)s %(doc)s: no valid licence of %(partner)s (%(licences)s) covers the business "
+                        "scope %(scope)s of %(product)s.",
                         what=what,
                         doc=doc,
                         partner=partner,
+                        licences=", ".join(valid_licences.get(partner_id, [])) or _("none"),
                         scope=product.crm_pharma_scope_id.display_name,
                         product=product.display_name,
                     )

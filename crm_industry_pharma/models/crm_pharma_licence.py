@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from odoo.addons.crm_core_ext.tools.cron import run_in_batches, run_isolated
@@ -106,10 +107,9 @@ class CrmPharmaLicence(models.Model):
                 ("date_end", ">", soon),
             ],
         }
-        domains = [by_state[v] for v in values if v in by_state]
-        domain = ["|"] * (len(domains) - 1) + [leaf for d in domains for leaf in d] if domains else [(0, "=", 1)]
+        domain = expression.OR([by_state[v] for v in values if v in by_state] or [expression.FALSE_DOMAIN])
         if operator in ("!=", "not in"):
-            domain = ["!", *domain] if domains else []
+            domain = ["!", *expression.normalize_domain(domain)]
         return domain
 
     @api.constrains("date_start", "date_end")

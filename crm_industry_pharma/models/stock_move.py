@@ -35,6 +35,6 @@ class StockMove(models.Model):
                 moves=tuple(self.ids),
             ),
             "customer",
-            self.env["stock.picking"],
+            self.picking_id,
             _("Delivery"),
         )

@@ -59,3 +59,25 @@ class TestLicenceExpiry(PharmaCommon):
         self.assertFalse(self._activities(self.licence_gsp))
         self.assertFalse(self.licence_gsp.expiry_notified)
         self.assertEqual(len(self._activities(self.licence_dbl)), 1)
+
+    def test_search_by_state(self):
+        Licence = self.env["crm.pharma.licence"].with_user(self.salesman)
+        self.licence_gsp.date_end = self.today + timedelta(days=10)
+        expired = self._licence(
+            self.pharmacy,
+            self.type_gsp,
+            "SH-GSP-OLD",
+            date_start=self.today - timedelta(days=800),
+            date_end=self.today - timedelta(days=1),
+        )
+        future = self._licence(self.pharmacy, self.type_gsp, "SH-GSP-NEXT", date_start=self.today + timedelta(days=5))
+        mine = [("partner_id", "=", self.pharmacy.id)]
+        self.assertEqual(Licence.search([*mine, ("state", "=", "expiring")]), self.licence_gsp)
+        self.assertEqual(
+            Licence.search([*mine, ("state", "in", ("valid", "expiring"))]), self.licence_dbl | self.licence_gsp
+        )
+        self.assertEqual(Licence.search([*mine, ("state", "=", "expired")]), expired)
+        self.assertEqual(Licence.search([*mine, ("state", "not in", ("valid", "expiring"))]), expired | future)
+        self.assertEqual(
+            {licence.state for licence in Licence.search(mine)}, {"valid", "expiring", "expired", "future"}
+        )

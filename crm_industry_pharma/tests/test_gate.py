@@ -46,7 +46,9 @@ class TestSaleGate(PharmaCommon):
 
     def test_write_state_refuses_out_of_scope_product(self):
         order = self._order(self.pharmacy, self.amoxicillin | self.vaccine, user=self.salesman)
-        with self.assertRefused(UserError, self.pharmacy.name, self.vaccine.name, self.scope_bio.name) as catcher:
+        with self.assertRefused(
+            UserError, self.pharmacy.name, self.vaccine.name, self.scope_bio.name, "沪CA0210057"
+        ) as catcher:
             order.with_user(self.salesman).write({"state": "sale"})
         self.assertNotIn(self.amoxicillin.name, str(catcher.exception))
         self.assertEqual(order.state, "draft")
