@@ -12,7 +12,7 @@ class PurchaseOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        orders.filtered(lambda o: o.state in CONFIRMED)._crm_pharma_check()
+        orders.filtered(lambda o: o.state in CONFIRMED and o.company_id.crm_pharma_gsp)._crm_pharma_check()
         return orders
 
     def write(self, vals):

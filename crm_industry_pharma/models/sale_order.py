@@ -11,7 +11,7 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         orders = super().create(vals_list)
         # created confirmed (RPC, imports): the same gate as a confirmation
-        orders.filtered(lambda o: o.state == "sale")._crm_pharma_check()
+        orders.filtered(lambda o: o.state == "sale" and o.company_id.crm_pharma_gsp)._crm_pharma_check()
         return orders
 
     def write(self, vals):
@@ -63,13 +63,17 @@ class SaleOrderLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         # a line added to a confirmed order is confirmed with it
-        confirmed = lines.filtered(lambda line: line.order_id.state == "sale" and line.product_id)
+        confirmed = lines.filtered(
+            lambda line: line.order_id.state == "sale" and line.product_id and line.company_id.crm_pharma_gsp
+        )
         confirmed.order_id._crm_pharma_check(lines=confirmed)
         return lines
 
     def write(self, vals):
         res = super().write(vals)
         if "product_id" in vals:
-            confirmed = self.filtered(lambda line: line.order_id.state == "sale" and line.product_id)
+            confirmed = self.filtered(
+                lambda line: line.order_id.state == "sale" and line.product_id and line.company_id.crm_pharma_gsp
+            )
             confirmed.order_id._crm_pharma_check(lines=confirmed)
         return res
