@@ -28,9 +28,10 @@ class PurchaseOrder(models.Model):
                 confirming._crm_pharma_check()
         return super().write(vals)
 
-    def _crm_pharma_check(self):
-        """Refuse the purchase orders whose supplier or products do not pass
-        the GSP checks. One query for all of them."""
+    def _crm_pharma_check(self, lines=None):
+        """Refuse the purchase orders (only ``lines`` when given) whose
+        supplier or products do not pass the GSP checks. One query for all
+        of them."""
         if not self:
             return
         self.env["purchase.order"].flush_model(["partner_id", "company_id"])
@@ -44,12 +45,37 @@ class PurchaseOrder(models.Model):
                   JOIN purchase_order po ON po.id = pol.order_id
                   JOIN res_partner p ON p.id = po.partner_id
                  WHERE pol.order_id IN %(orders)s
+                   AND %(lines)s
                    AND pol.display_type IS NULL
                    AND pol.product_id IS NOT NULL
                 """,
                 orders=tuple(self.ids),
+                lines=SQL("pol.id IN %s", tuple(lines.ids)) if lines is not None else SQL("TRUE"),
             ),
             "supplier",
             self,
             _("Purchase order"),
         )
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # a line added to a confirmed purchase order is confirmed with it
+        confirmed = lines.filtered(
+            lambda line: line.order_id.state in CONFIRMED and line.product_id and line.company_id.crm_pharma_gsp
+        )
+        confirmed.order_id._crm_pharma_check(lines=confirmed)
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "product_id" in vals:
+            confirmed = self.filtered(
+                lambda line: line.order_id.state in CONFIRMED and line.product_id and line.company_id.crm_pharma_gsp
+            )
+            confirmed.order_id._crm_pharma_check(lines=confirmed)
+        return res

@@ -195,6 +195,15 @@ class TestPurchaseGate(PharmaCommon):
             order.with_user(self.buyer).button_confirm()
         self.assertEqual(order.state, "draft")
 
+    def test_line_added_to_confirmed_purchase(self):
+        order = self._purchase(self.supplier, self.amoxicillin, user=self.buyer)
+        order.with_user(self.buyer).button_confirm()
+        with self.assertRefused(UserError, self.vaccine.name, self.scope_bio.name):
+            order.with_user(self.buyer).order_line = [Command.create({"product_id": self.vaccine.id})]
+        self.assertEqual(order.order_line.product_id, self.amoxicillin)
+        order.with_user(self.buyer).order_line = [Command.create({"product_id": self.banlangen.id})]
+        self.assertEqual(order.order_line.product_id, self.amoxicillin | self.banlangen)
+
     def test_supplier_kind_uses_supplier_requirements(self):
         """A customer's required licences are not asked of suppliers."""
         self.assertFalse(self.supplier.crm_pharma_licence_ids.filtered(lambda lic: lic.type_id == self.type_gsp))
