@@ -235,3 +235,27 @@ class CrmPharmaApprovalDocument(models.Model):
         string="Copies",
     )
     note = fields.Char()
+
+    def _check_open(self):
+        closed = self.approval_id.filtered(lambda a: a.state == "approved")
+        if closed and not self.env.su:
+            raise UserError(
+                _(
+                    "The documents of %(approval)s are the record of an approval given: they cannot change.",
+                    approval=closed[0].name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        documents._check_open()
+        return documents
+
+    def write(self, vals):
+        self._check_open()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
+        self._check_open()

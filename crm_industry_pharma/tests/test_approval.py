@@ -35,6 +35,12 @@ class TestFirstBusinessApproval(PharmaCommon):
         self.assertTrue(clinic.crm_pharma_approved_on)
         order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.state, "sale")
+        # the approval's documents are its record
+        with self.assertRefused(UserError, approval.name):
+            approval.document_ids[0].with_user(self.pharma_user).received = False
+        with self.assertRefused(UserError, approval.name):
+            approval.document_ids[0].with_user(self.pharma_user).unlink()
+        self.assertTrue(all(approval.document_ids.mapped("received")))
 
     def test_product_approval(self):
         approval = self._request(self.pharma_user, product=self.new_drug)
