@@ -90,7 +90,10 @@ class ResPartner(models.Model):
         # dealer information (the usual case) passes, without a query.
         defaults = {name: self.env.context.get(f"default_{name}") for name in CHANNEL_FIELDS}
         self._crm_channel_check_rights(
-            [{name: True for name in CHANNEL_FIELDS if vals.get(name, defaults[name])} for vals in vals_list]
+            [
+                {name: True for name in CHANNEL_FIELDS if self._crm_channel_sets(name, vals.get(name, defaults[name]))}
+                for vals in vals_list
+            ]
         )
         return super().create(vals_list)
 
@@ -99,6 +102,14 @@ class ResPartner(models.Model):
         changed = {name for name in CHANNEL_FIELDS.intersection(vals) if self._crm_channel_changes(name, vals[name])}
         self._crm_channel_check_rights([dict.fromkeys(changed, True)])
         return super().write(vals)
+
+    def _crm_channel_sets(self, name, value):
+        """The value given at creation sets dealer information: a copy (of a
+        partner, or of a user with its partner) sends empty values too."""
+        field = self._fields[name]
+        if field.type == "many2many":
+            return bool(value) and bool(field.convert_to_cache(value, self.browse()))
+        return bool(value)
 
     def _crm_channel_changes(self, name, value):
         field = self._fields[name]

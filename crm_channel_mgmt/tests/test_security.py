@@ -64,6 +64,22 @@ class TestChannelSecurity(ChannelCommon):
         )
         self.assertEqual(self.dealer_sh.crm_channel_manager_id, self.channel_user)
 
+    def test_copy_of_a_partner_without_dealer_information(self):
+        """A copy sends every copied field, empty dealer fields included (the
+        host's purchase tests copy a user, and so its partner)."""
+        customer = self.env["res.partner"].create({"name": "Channel Copy Customer", "is_company": True})
+        copy = customer.with_user(self.salesman).copy()
+        self.assertFalse(copy.crm_channel_is_dealer)
+        self.env["res.partner"].with_user(self.salesman).create(
+            {"name": "Channel Copy Customer 2", "crm_channel_territory_ids": [Command.set([])]}
+        )
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.salesman).create(
+                {"name": "Channel Copy Dealer", "crm_channel_territory_ids": [Command.set(self.territory_js.ids)]}
+            )
+        with self.assertRaises(AccessError):
+            self.dealer_sh.with_user(self.salesman).copy()
+
     def test_manager_manages(self):
         authorization = (
             self.env["crm.channel.authorization"]

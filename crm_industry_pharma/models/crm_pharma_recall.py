@@ -1,0 +1,194 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# stock_move_line rows of done moves with a lot, with every column the recall
+# query reads: the query is an index-only scan whatever the size of the table.
+RECALL_INDEX = "crm_pharma_sml_lot_done_idx"
+
+
+class CrmPharmaRecall(models.Model):
+    _name = "crm.pharma.recall"
+    _description = "Lot Recall"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, copy=False, readonly=True, default=lambda self: _("New"))
+    lot_id = fields.Many2one("stock.lot", string="Lot", required=True, index=True, tracking=True, check_company=True)
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, string="Product")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    level = fields.Selection(
+        [("1", "Level I (一级召回)"), ("2", "Level II (二级召回)"), ("3", "Level III (三级召回)")],
+        required=True,
+        default="3",
+        tracking=True,
+        help="Level I: the drug may cause serious harm; level II: temporary or reversible harm; "
+        "level III: harm unlikely, recalled for other reasons.",
+    )
+    reason = fields.Text(required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "In Progress"), ("done", "Closed"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    line_ids = fields.One2many("crm.pharma.recall.line", "recall_id", string="Customers", copy=False)
+    customer_count = fields.Integer(compute="_compute_totals")
+    qty_delivered = fields.Float(compute="_compute_totals", digits="Product Unit of Measure")
+    qty_outstanding = fields.Float(compute="_compute_totals", digits="Product Unit of Measure")
+
+    def init(self):
+        # on stock_move_line, which this module does not own: created here, on install and update
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS %(name)s
+                    ON stock_move_line (lot_id)
+                       INCLUDE (picking_id, location_id, location_dest_id, quantity_product_uom)
+                 WHERE lot_id IS NOT NULL AND state = 'done'
+                """,
+                name=SQL.identifier(RECALL_INDEX),
+            )
+        )
+
+    @api.depends("line_ids.qty_delivered", "line_ids.qty_returned")
+    def _compute_totals(self):
+        for recall in self:
+            recall.customer_count = len(recall.line_ids)
+            recall.qty_delivered = sum(recall.line_ids.mapped("qty_delivered"))
+            recall.qty_outstanding = sum(recall.line_ids.mapped("qty_outstanding"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("crm.pharma.recall") or _("New")
+        return super().create(vals_list)
+
+    def _customer_quantities(self):
+        """``{commercial partner id: (delivered, returned)}`` of the lot, in
+        the product's unit: deliveries to customer locations minus returns
+        from them, from done stock move lines. The scan of stock_move_line
+        is index-only (see :data:`RECALL_INDEX`)."""
+        self.ensure_one()
+        self.env["stock.move.line"].flush_model(
+            ["lot_id", "state", "picking_id", "location_id", "location_dest_id", "quantity_product_uom"]
+        )
+        self.env["stock.picking"].flush_model(["partner_id"])
+        self.env.cr.execute(self._customer_quantities_sql(self.lot_id.id))
+        return {partner_id: (delivered, returned) for partner_id, delivered, returned in self.env.cr.fetchall()}
+
+    @api.model
+    def _customer_quantities_sql(self, lot_id):
+        return SQL(
+            """
+            WITH moved AS (
+                SELECT sml.picking_id, sml.location_id, sml.location_dest_id,
+                       SUM(sml.quantity_product_uom) AS qty
+                  FROM stock_move_line sml
+                 WHERE sml.lot_id = %(lot)s AND sml.state = 'done'
+              GROUP BY sml.picking_id, sml.location_id, sml.location_dest_id
+            )
+            SELECT p.commercial_partner_id,
+                   SUM(CASE WHEN dest.usage = 'customer' THEN moved.qty ELSE 0 END),
+                   SUM(CASE WHEN src.usage = 'customer' THEN moved.qty ELSE 0 END)
+              FROM moved
+              JOIN stock_location src ON src.id = moved.location_id
+              JOIN stock_location dest ON dest.id = moved.location_dest_id
+              JOIN stock_picking sp ON sp.id = moved.picking_id
+              JOIN res_partner p ON p.id = sp.partner_id
+             WHERE (src.usage = 'customer') <> (dest.usage = 'customer')
+          GROUP BY p.commercial_partner_id
+            """,
+            lot=lot_id,
+        )
+
+    def action_find_customers(self):
+        """Create or update one line per customer that received the lot."""
+        for recall in self:
+            if recall.state in ("done", "cancel"):
+                raise UserError(_("%(recall)s is closed.", recall=recall.name))
+            quantities = recall._customer_quantities()
+            lines = {line.partner_id.id: line for line in recall.line_ids}
+            new = []
+            for partner_id, (delivered, returned) in quantities.items():
+                if partner_id in lines:
+                    lines[partner_id].write({"qty_delivered": delivered, "qty_returned": returned})
+                else:
+                    new.append(
+                        {
+                            "recall_id": recall.id,
+                            "partner_id": partner_id,
+                            "qty_delivered": delivered,
+                            "qty_returned": returned,
+                        }
+                    )
+            self.env["crm.pharma.recall.line"].create(new)
+            if recall.state == "draft":
+                recall.state = "open"
+
+    def action_notify(self):
+        """Plan an activity for each customer's salesperson (or the recall's
+        author) to inform the customer, and mark the lines notified."""
+        for recall in self:
+            if recall.state != "open":
+                raise UserError(_("Find the customers of %(recall)s first.", recall=recall.name))
+            for line in recall.line_ids.filtered(lambda line: line.state == "to_notify"):
+                recall.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_(
+                        "Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name
+                    ),
+                    note=_(
+                        "Lot %(lot)s of %(product)s is recalled (%(level)s): %(reason)s. %(customer)s received "
+                        "%(qty)s; record its response and the returned quantity.",
+                        lot=recall.lot_id.name,
+                        product=recall.product_id.display_name,
+                        level=dict(self._fields["level"]._description_selection(self.env))[recall.level],
+                        reason=recall.reason,
+                        customer=line.partner_id.display_name,
+                        qty=line.qty_outstanding,
+                    ),
+                    user_id=(line.partner_id.user_id or self.env.user).id,
+                )
+                line.write({"state": "notified", "date_notified": fields.Datetime.now()})
+
+    def action_close(self):
+        self.write({"state": "done"})
+
+    def action_cancel(self):
+        self.write({"state": "cancel"})
+
+
+class CrmPharmaRecallLine(models.Model):
+    _name = "crm.pharma.recall.line"
+    _description = "Lot Recall Customer"
+    _order = "qty_delivered desc, id"
+
+    recall_id = fields.Many2one("crm.pharma.recall", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="recall_id.company_id", store=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    qty_delivered = fields.Float(string="Delivered", digits="Product Unit of Measure", readonly=True)
+    qty_returned = fields.Float(string="Returned", digits="Product Unit of Measure", readonly=True)
+    qty_outstanding = fields.Float(
+        string="Outstanding", compute="_compute_qty_outstanding", store=True, digits="Product Unit of Measure"
+    )
+    state = fields.Selection(
+        [("to_notify", "To Notify"), ("notified", "Notified"), ("responded", "Responded"), ("closed", "Closed")],
+        default="to_notify",
+        required=True,
+    )
+    date_notified = fields.Datetime(readonly=True)
+    response = fields.Text()
+
+    _sql_constraints = [
+        ("partner_unique", "UNIQUE(recall_id, partner_id)", "A customer is listed once per recall."),
+    ]
+
+    @api.depends("qty_delivered", "qty_returned")
+    def _compute_qty_outstanding(self):
+        for line in self:
+            line.qty_outstanding = max(line.qty_delivered - line.qty_returned, 0.0)

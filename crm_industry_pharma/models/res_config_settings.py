@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    crm_pharma_gsp = fields.Boolean(related="company_id.crm_pharma_gsp", readonly=False)
+    crm_pharma_customer_licence_type_ids = fields.Many2many(
+        related="company_id.crm_pharma_customer_licence_type_ids", readonly=False
+    )
+    crm_pharma_supplier_licence_type_ids = fields.Many2many(
+        related="company_id.crm_pharma_supplier_licence_type_ids", readonly=False
+    )
+    crm_pharma_expiry_days = fields.Integer(related="company_id.crm_pharma_expiry_days", readonly=False)
+    crm_pharma_second_approval = fields.Boolean(related="company_id.crm_pharma_second_approval", readonly=False)

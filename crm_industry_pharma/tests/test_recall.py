@@ -1,0 +1,151 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+from odoo.tools import SQL
+
+from .common import PharmaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLotRecall(PharmaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("stock.group_stock_manager")
+        cls.recall_user = cls._user(
+            "pharma_recall_user", "stock.group_stock_user,crm_industry_pharma.crm_industry_pharma_group_user"
+        )
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+        cls.drug = cls.env["product.product"].create(
+            {"name": "Test 批号药品", "is_storable": True, "tracking": "lot", "type": "consu"}
+        )
+        cls.lot = cls.env["stock.lot"].create({"name": "L20261201", "product_id": cls.drug.id})
+        cls.other_lot = cls.env["stock.lot"].create({"name": "L20261202", "product_id": cls.drug.id})
+        cls.env["stock.quant"]._update_available_quantity(cls.drug, cls.stock, 100, lot_id=cls.lot)
+        cls.env["stock.quant"]._update_available_quantity(cls.drug, cls.stock, 100, lot_id=cls.other_lot)
+        cls.hospital = cls._partner("Test 第一人民医院")
+        cls.hospital_contact = cls.env["res.partner"].create({"name": "Test 药剂科", "parent_id": cls.hospital.id})
+        # pharmacy: 30 + 10 delivered, 15 returned; hospital (through its contact): 20; the other lot: 50
+        cls._move(cls.pharmacy, cls.lot, 30)
+        cls._move(cls.pharmacy, cls.lot, 10)
+        cls._move(cls.pharmacy, cls.lot, 15, incoming=True)
+        cls._move(cls.hospital_contact, cls.lot, 20)
+        cls._move(cls.supplier, cls.other_lot, 50)
+
+    @classmethod
+    def _move(cls, partner, lot, qty, incoming=False):
+        picking_type = cls.warehouse.in_type_id if incoming else cls.warehouse.out_type_id
+        source, dest = (cls.customers, cls.stock) if incoming else (cls.stock, cls.customers)
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": partner.id,
+                "location_id": source.id,
+                "location_dest_id": dest.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": cls.drug.name,
+                            "product_id": cls.drug.id,
+                            "product_uom_qty": qty,
+                            "product_uom": cls.drug.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": dest.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        move.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": cls.drug.id,
+                    "product_uom_id": cls.drug.uom_id.id,
+                    "lot_id": lot.id,
+                    "quantity": qty,
+                    "location_id": source.id,
+                    "location_dest_id": dest.id,
+                    "picking_id": picking.id,
+                }
+            )
+        ]
+        move.picked = True
+        picking.button_validate()
+        assert picking.state == "done", picking.state
+        return picking
+
+    def _recall(self, user):
+        form = Form(self.env["crm.pharma.recall"].with_user(user))
+        form.lot_id = self.lot
+        form.level = "2"
+        form.reason = "Test 含量不合格"
+        return form.save()
+
+    def test_find_customers_deliveries_minus_returns(self):
+        recall = self._recall(self.recall_user)
+        self.assertEqual(recall.product_id, self.drug)
+        self.assertTrue(recall.name.startswith("RC"))
+        recall.with_user(self.recall_user).action_find_customers()
+        self.assertEqual(recall.state, "open")
+        lines = {line.partner_id: line for line in recall.line_ids}
+        self.assertEqual(set(lines), {self.pharmacy, self.hospital})
+        self.assertEqual((lines[self.pharmacy].qty_delivered, lines[self.pharmacy].qty_returned), (40.0, 15.0))
+        self.assertEqual(lines[self.pharmacy].qty_outstanding, 25.0)
+        self.assertEqual(lines[self.hospital].qty_outstanding, 20.0)
+        self.assertEqual(recall.qty_outstanding, 45.0)
+        # a new delivery found on the next search updates the customer's line
+        self._move(self.pharmacy, self.lot, 5)
+        recall.with_user(self.recall_user).action_find_customers()
+        self.assertEqual(len(recall.line_ids), 2)
+        self.assertEqual(lines[self.pharmacy].qty_outstanding, 30.0)
+
+    def test_notify_and_respond(self):
+        self.pharmacy.user_id = self.salesman
+        recall = self._recall(self.recall_user)
+        with self.assertRefused(UserError, recall.name):
+            recall.with_user(self.recall_user).action_notify()
+        recall.with_user(self.recall_user).action_find_customers()
+        recall.with_user(self.recall_user).action_notify()
+        self.assertEqual(set(recall.line_ids.mapped("state")), {"notified"})
+        activities = recall.activity_ids
+        self.assertEqual(len(activities), 2)
+        self.assertIn(self.salesman, activities.user_id)
+        line = recall.line_ids.filtered(lambda line: line.partner_id == self.pharmacy)
+        line.with_user(self.recall_user).write({"state": "responded", "response": "Test 已封存, 下周退回"})
+        recall.with_user(self.recall_user).action_close()
+        self.assertEqual(recall.state, "done")
+        with self.assertRefused(UserError, recall.name):
+            recall.with_user(self.recall_user).action_find_customers()
+
+    def test_query_is_index_only(self):
+        recall = self._recall(self.recall_user)
+        self.env.flush_all()
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        try:
+            query = recall._customer_quantities_sql(self.lot.id)
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        finally:
+            self.env.cr.execute("RESET enable_seqscan")
+            self.env.cr.execute("RESET enable_bitmapscan")
+        self.assertIn("Index Only Scan using crm_pharma_sml_lot_done_idx on stock_move_line", plan)
+
+    def test_access(self):
+        with self.assertRaises(AccessError):
+            self._recall(self.salesman)
+        recall = self._recall(self.recall_user)
+        with self.assertRaises(AccessError):
+            recall.with_user(self.recall_user).unlink()
+        company_b = self.env["res.company"].create({"name": "Pharma Recall B"})
+        user_b = self._user(
+            "pharma_recall_b",
+            "crm_industry_pharma.crm_industry_pharma_group_quality_manager,base.group_user",
+            company=company_b,
+        )
+        self.assertFalse(self.env["crm.pharma.recall"].with_user(user_b).search([("id", "=", recall.id)]))
