@@ -12,6 +12,7 @@
         "crm_loyalty",
         "crm_service_desk",
         "crm_channel_mgmt",
+        "crm_industry_pharma",
     ],
     "data": [],
     "demo": [

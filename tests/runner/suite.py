@@ -193,7 +193,7 @@ HOST_TESTS = {
     "crm_loyalty": ("loyalty", "sale_loyalty", "sale_loyalty_delivery"),
     "crm_service_desk": ("repair",),
     "crm_channel_mgmt": ("sale", "portal"),
-    "crm_industry_pharma": ("sale", "purchase", "stock", "sale_stock", "purchase_stock", "product_expiry"),
+    "crm_industry_pharma": ("purchase", "purchase_stock"),
 }
 
 
