@@ -15,6 +15,7 @@
         "data/crm_pharma_scope_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
+        "data/crm_pharma_adverse_event_data.xml",
         "views/crm_industry_pharma_menus.xml",
         "views/crm_pharma_licence_type_views.xml",
         "views/crm_pharma_scope_views.xml",
@@ -26,6 +27,7 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_pharma_adverse_event_views.xml",
     ],
     "demo": [
         "demo/crm_industry_pharma_demo.xml",

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, formatLang
 
@@ -562,6 +562,8 @@ class CrmChannelRebateSettlement(models.Model):
 
     def init(self):
         super().init()
+        if not tools.sql.table_exists(self.env.cr, self._table):
+            return  # code newer than the database: Odoo calls init() before the module is updated
         self.env.cr.execute(
             """CREATE UNIQUE INDEX IF NOT EXISTS crm_channel_rebate_settlement_once
                    ON crm_channel_rebate_settlement (period_id, dealer_id) WHERE state = 'settled'"""

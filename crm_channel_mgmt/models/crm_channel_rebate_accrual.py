@@ -51,14 +51,16 @@ class CrmChannelRebateAccrual(models.Model):
     amount = fields.Monetary(string="Bought to Date", readonly=True)
     quantity = fields.Float(string="Quantity to Date", readonly=True)
     rate = fields.Float(string="Rate Reached (%)", readonly=True, digits=(5, 2), aggregator="max")
-    earned = fields.Monetary(string="Earned", readonly=True)
-    settled = fields.Monetary(string="Settled", readonly=True)
+    earned = fields.Monetary(readonly=True)
+    settled = fields.Monetary(readonly=True)
     to_settle = fields.Monetary(string="Not Settled Yet", readonly=True)
     next_threshold = fields.Float(string="Next Tier From", readonly=True, aggregator=None)
     next_rate = fields.Float(string="Next Tier Rate (%)", readonly=True, digits=(5, 2), aggregator=None)
     to_next = fields.Float(string="Needed for Next Tier", readonly=True, aggregator=None)
 
     def init(self):
+        if not tools.sql.table_exists(self.env.cr, "crm_channel_rebate_settlement"):
+            return  # code newer than the database: Odoo calls init() before the module is updated
         tools.drop_view_if_exists(self.env.cr, self._table)
         base = rebate_base_query(SQL("LEAST(a.date_end, CURRENT_DATE)"), SQL("a.state IN ('running', 'closed')"))
         self.env.cr.execute(
@@ -102,24 +104,3 @@ class CrmChannelRebateAccrual(models.Model):
                 base=base,
             )
         )
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    crm_rebate_accrual_count = fields.Integer(compute="_compute_crm_rebate_accrual_count", string="Rebates")
-
-    def _compute_crm_rebate_accrual_count(self):
-        counts = dict(
-            self.env["crm.channel.rebate.accrual"]._read_group(
-                [("dealer_id", "in", self.ids)], ["dealer_id"], ["__count"]
-            )
-        )
-        for partner in self:
-            partner.crm_rebate_accrual_count = counts.get(partner, 0)
-
-    def action_crm_rebate_accruals(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_channel_mgmt.crm_channel_rebate_accrual_action")
-        action["domain"] = [("dealer_id", "=", self.id)]
-        return action

@@ -47,6 +47,7 @@ class ResPartner(models.Model):
         compute="_compute_crm_channel_authorization_count", string="Authorisations Count"
     )
     crm_channel_child_count = fields.Integer(compute="_compute_crm_channel_child_count", string="Dealers Supplied")
+    crm_rebate_accrual_count = fields.Integer(compute="_compute_crm_rebate_accrual_count", string="Rebates")
 
     def _compute_crm_channel_authorization_count(self):
         counts = dict(
@@ -216,4 +217,19 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_channel_mgmt.res_partner_action_dealer")
         action["domain"] = [("crm_channel_parent_id", "=", self.id)]
+        return action
+
+    def _compute_crm_rebate_accrual_count(self):
+        counts = dict(
+            self.env["crm.channel.rebate.accrual"]._read_group(
+                [("dealer_id", "in", self.ids)], ["dealer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.crm_rebate_accrual_count = counts.get(partner, 0)
+
+    def action_crm_rebate_accruals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_channel_mgmt.crm_channel_rebate_accrual_action")
+        action["domain"] = [("dealer_id", "=", self.id)]
         return action

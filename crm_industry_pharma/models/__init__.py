@@ -11,3 +11,4 @@ from . import sale_order
 from . import purchase_order
 from . import stock_move
 from . import crm_pharma_recall
+from . import crm_pharma_adverse_event

@@ -42,3 +42,20 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The licence expiry reminder of %(company)s cannot be negative.", company=company.name)
                 )
+
+    crm_pharma_adr_days_serious = fields.Integer(
+        string="Serious Adverse Event Reporting Days",
+        default=15,
+        help="Days from the day the company learns of a serious adverse event (or a death) to report it.",
+    )
+    crm_pharma_adr_days_general = fields.Integer(
+        string="Other Adverse Event Reporting Days",
+        default=30,
+        help="Days from the day the company learns of any other adverse event to report it.",
+    )
+
+    @api.constrains("crm_pharma_adr_days_serious", "crm_pharma_adr_days_general")
+    def _check_crm_pharma_adr_days(self):
+        for company in self:
+            if company.crm_pharma_adr_days_serious < 0 or company.crm_pharma_adr_days_general < 0:
+                raise ValidationError(self.env._("Adverse event reporting days cannot be negative."))

@@ -13,3 +13,5 @@ class ResConfigSettings(models.TransientModel):
     )
     crm_pharma_expiry_days = fields.Integer(related="company_id.crm_pharma_expiry_days", readonly=False)
     crm_pharma_second_approval = fields.Boolean(related="company_id.crm_pharma_second_approval", readonly=False)
+    crm_pharma_adr_days_serious = fields.Integer(related="company_id.crm_pharma_adr_days_serious", readonly=False)
+    crm_pharma_adr_days_general = fields.Integer(related="company_id.crm_pharma_adr_days_general", readonly=False)
