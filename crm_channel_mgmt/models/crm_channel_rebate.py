@@ -672,15 +672,26 @@ class CrmChannelRebateSettlement(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    # channel users only: accountants, buyers and others read invoices without the channel's models
     crm_rebate_settlement_id = fields.Many2one(
-        "crm.channel.rebate.settlement", string="Rebate Settlement", index="btree_not_null", copy=False, readonly=True
+        "crm.channel.rebate.settlement",
+        string="Rebate Settlement",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        groups="crm_channel_mgmt.crm_channel_mgmt_group_user",
     )
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    crm_rebate_settlement_ids = fields.One2many("crm.channel.rebate.settlement", "move_id", string="Rebate Settlements")
+    crm_rebate_settlement_ids = fields.One2many(
+        "crm.channel.rebate.settlement",
+        "move_id",
+        string="Rebate Settlements",
+        groups="crm_channel_mgmt.crm_channel_mgmt_group_user",
+    )
 
     def action_crm_view_rebate_agreement(self):
         self.ensure_one()

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import ChannelCommon
 
@@ -372,3 +372,20 @@ class TestRebatePortal(RebateCommon, HttpCase):
             self.env["crm.channel.rebate.accrual"].with_user(portal_js).search([])
         with self.assertRaises(AccessError):
             self.env["crm.channel.rebate.settlement"].with_user(portal_js).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestRebateInvoicesForOthers(RebateCommon):
+    def test_invoice_users_without_channel_rights_read_rebate_credit_notes(self):
+        """The links from invoices to settlements are channel fields: an accountant (or a buyer whose
+        bills are read with all their fields) without channel rights reads every invoice field."""
+        self._invoice(self.dealer_sh, date(2025, 2, 10), [(self.amoxicillin, 150, 100)])
+        credit_note = self._settle(1).move_id
+        accountant = self._user("rebate_accountant", "account.group_account_invoice")
+        as_accountant = credit_note.with_user(accountant)
+        # what the web client and Form read: the fields of the form view the user may access
+        as_accountant.line_ids.read(["name", "balance", "account_id"])
+        self.assertNotIn("crm_rebate_settlement_ids", as_accountant.fields_get())
+        with Form(as_accountant) as form:
+            self.assertEqual(form.partner_id, self.dealer_sh)
+        self.assertIn("crm_rebate_settlement_ids", credit_note.with_user(self.channel_user).fields_get())
