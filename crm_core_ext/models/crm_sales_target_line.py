@@ -171,7 +171,8 @@ class CrmSalesTargetLine(models.Model):
         line, order line | invoice line | opportunity) with the columns
         line_id, kind ('order', 'invoice', 'forecast'), res_id (id of the
         order line, invoice line or opportunity), order_id, move_id, lead_id,
-        product_id, date, amount (company currency) and qty (product unit).
+        product_id, date, amount (company currency), qty (product unit) and n
+        (the number of facts the row stands for: 1, or more when aggregated).
         ``line_ids``: restrict to these lines (all lines when None). Shared by
         the per-line actuals and the analysis report, so that both agree.
 
@@ -265,7 +266,7 @@ class CrmSalesTargetLine(models.Model):
                 facts[name] = SQL(
                     """
                 SELECT company_id, date, team_id, user_id, partner_id, %s AS categ_path,
-                       SUM(amount) AS amount, SUM(qty) AS qty
+                       SUM(amount) AS amount, SUM(qty) AS qty, COUNT(*) AS n
                   FROM (%s) y
               GROUP BY 1, 2, 3, 4, 5, 6
                     """,
@@ -297,21 +298,26 @@ class CrmSalesTargetLine(models.Model):
                     # the dimensions of the pattern and the day before joining
                     group = SQL(", ").join([SQL("company_id"), SQL("date"), *keys])
                     table = SQL(
-                        "(SELECT %s, SUM(amount) AS amount, SUM(qty) AS qty FROM %s GROUP BY %s)", group, table, group
+                        "(SELECT %s, SUM(amount) AS amount, SUM(qty) AS qty, SUM(n) AS n FROM %s GROUP BY %s)",
+                        group,
+                        table,
+                        group,
                     )
                     columns = SQL(
                         "NULL::integer, NULL::integer, NULL::integer, NULL::integer, NULL::integer, NULL::date"
                     )
                 else:
                     columns = SQL("f.res_id, f.order_id, f.move_id, f.lead_id, f.product_id, f.date")
+                n = SQL("f.n") if aggregate else SQL("1")
                 branches.append(
                     SQL(
                         """
-            SELECT tl.line_id, %(kind)s::varchar AS kind, %(columns)s, f.amount, f.qty
+            SELECT tl.line_id, %(kind)s::varchar AS kind, %(columns)s, f.amount, f.qty, %(n)s AS n
               FROM tl JOIN %(table)s f ON %(on)s
              WHERE %(pattern)s""",
                         kind=kind,
                         columns=columns,
+                        n=n,
                         table=table,
                         on=SQL(" AND ").join(on),
                         pattern=SQL(" AND ").join(pattern),
@@ -321,7 +327,7 @@ class CrmSalesTargetLine(models.Model):
             branches.append(
                 SQL(
                     "SELECT NULL::integer, NULL::varchar, NULL::integer, NULL::integer, NULL::integer, NULL::integer, "
-                    "NULL::integer, NULL::date, NULL::numeric, NULL::numeric WHERE FALSE"
+                    "NULL::integer, NULL::date, NULL::numeric, NULL::numeric, NULL::bigint WHERE FALSE"
                 )
             )
         return SQL(

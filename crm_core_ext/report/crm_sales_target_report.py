@@ -1,5 +1,6 @@
 from odoo import fields, models, tools
 from odoo.models import parse_read_group_spec
+from odoo.osv import expression
 from odoo.tools import SQL
 
 # Achievement measures and the (achieved, target) columns whose sums they divide.
@@ -7,6 +8,36 @@ _RATIOS = {
     "achievement": ("achieved_amount", "target_amount"),
     "achievement_qty": ("achieved_qty", "target_qty"),
 }
+
+
+# Fields that only depend on the target line: a read_group whose domain and
+# groupby use nothing else can run on one row per (line, kind) (_summary_sql).
+_LINE_FIELDS = {
+    "kind": None,
+    "line_id": "id",
+    "target_id": "target_id",
+    "state": "target_id.state",
+    "company_id": "company_id",
+    "team_id": "team_id",
+    "user_id": "user_id",
+    "categ_id": "categ_id",
+    "partner_id": "partner_id",
+}
+_SUMMED = {
+    "amount",
+    "qty",
+    "target_amount",
+    "ordered_amount",
+    "invoiced_amount",
+    "forecast_amount",
+    "target_qty",
+    "ordered_qty",
+    "invoiced_qty",
+    "achieved_amount",
+    "achieved_qty",
+}
+# context key of the summary: a frozenset of line ids, which JSON-RPC cannot send
+_SUMMARY_KEY = "crm_sales_target_report_summary"
 
 
 class CrmSalesTargetReport(models.Model):
@@ -169,10 +200,136 @@ class CrmSalesTargetReport(models.Model):
             )
         )
 
+    @property
+    def _table_query(self):
+        line_ids = self.env.context.get(_SUMMARY_KEY)
+        if isinstance(line_ids, frozenset):
+            return self._summary_sql(sorted(line_ids))
+        return None
+
+    def _summary_sql(self, line_ids):
+        """The report's rows of these lines added up per (line, kind): one
+        target row and at most one row per kind of fact, with ``n`` the number
+        of rows of the report it stands for. Built on the aggregated facts
+        (``_facts_sql(aggregate=True)``), the cheap way to the sums."""
+        Line = self.env["crm.sales.target.line"]
+        lines = Line.browse(line_ids)
+        facts = Line._facts_sql(line_ids, patterns={line._pattern() for line in lines.sudo()}, aggregate=True)
+        return SQL(
+            """
+            WITH totals AS (
+                SELECT f.line_id, f.kind, SUM(f.amount) AS amount, SUM(f.qty) AS qty, SUM(f.n) AS n
+                  FROM (%(facts)s) f
+              GROUP BY f.line_id, f.kind
+            ), sums AS (
+                SELECT line_id,
+                       SUM(amount) FILTER (WHERE kind = 'order') AS ordered,
+                       SUM(qty) FILTER (WHERE kind = 'order') AS ordered_qty,
+                       SUM(amount) FILTER (WHERE kind = 'invoice') AS invoiced,
+                       SUM(qty) FILTER (WHERE kind = 'invoice') AS invoiced_qty
+                  FROM totals
+              GROUP BY line_id
+            ), rows AS (
+                SELECT 'target'::varchar AS kind, 0 AS kind_rank, l.id AS line_id,
+                       COALESCE(l.date_from, t.date_from) AS date,
+                       COALESCE(l.target_amount, 0) AS amount, COALESCE(l.target_qty, 0) AS qty,
+                       CASE WHEN l.target_amount > 0 THEN
+                           COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN s.invoiced
+                                         ELSE s.ordered END, 0)
+                       ELSE 0 END AS achieved_amount,
+                       CASE WHEN l.target_qty > 0 THEN
+                           COALESCE(CASE WHEN t.achievement_basis = 'invoice' THEN s.invoiced_qty
+                                         ELSE s.ordered_qty END, 0)
+                       ELSE 0 END AS achieved_qty,
+                       1 AS n
+                  FROM crm_sales_target_line l
+                  JOIN crm_sales_target t ON t.id = l.target_id
+             LEFT JOIN sums s ON s.line_id = l.id
+                 WHERE l.id = ANY(%(line_ids)s)
+             UNION ALL
+                SELECT x.kind, CASE x.kind WHEN 'order' THEN 1 WHEN 'invoice' THEN 2 ELSE 3 END, x.line_id,
+                       NULL::date, x.amount, x.qty, 0, 0, x.n
+                  FROM totals x
+            )
+            SELECT r.line_id * 4 + r.kind_rank AS id,
+                   r.kind, r.line_id, l.target_id, t.state, t.company_id, r.date,
+                   l.team_id, l.user_id, l.categ_id, l.partner_id,
+                   NULL::integer AS product_id, NULL::integer AS order_id, NULL::integer AS move_id,
+                   NULL::integer AS lead_id, r.amount, r.qty,
+                   CASE WHEN r.kind = 'target' THEN r.amount ELSE 0 END AS target_amount,
+                   CASE WHEN r.kind = 'order' THEN r.amount ELSE 0 END AS ordered_amount,
+                   CASE WHEN r.kind = 'invoice' THEN r.amount ELSE 0 END AS invoiced_amount,
+                   CASE WHEN r.kind = 'forecast' THEN r.amount ELSE 0 END AS forecast_amount,
+                   CASE WHEN r.kind = 'target' THEN r.qty ELSE 0 END AS target_qty,
+                   CASE WHEN r.kind = 'order' THEN r.qty ELSE 0 END AS ordered_qty,
+                   CASE WHEN r.kind = 'invoice' THEN r.qty ELSE 0 END AS invoiced_qty,
+                   r.achieved_amount, r.achieved_qty,
+                   CASE WHEN r.kind = 'target' AND l.target_amount > 0 THEN
+                       100.0 * r.achieved_amount / l.target_amount
+                   END AS achievement,
+                   CASE WHEN r.kind = 'target' AND l.target_qty > 0 THEN
+                       100.0 * r.achieved_qty / l.target_qty
+                   END AS achievement_qty,
+                   r.n
+              FROM rows r
+              JOIN crm_sales_target_line l ON l.id = r.line_id
+              JOIN crm_sales_target t ON t.id = l.target_id
+            """,
+            facts=facts,
+            line_ids=list(line_ids),
+        )
+
+    def _summary_lines(self, domain, groupby, aggregates):
+        """The target lines a grouped read needs, when it only involves
+        dimensions of the target line and sums (the pivot and graph grouped
+        by plan, line, team, salesperson, category, customer or kind): it can
+        then run on one row per (line, kind) instead of one per document.
+        None otherwise."""
+        if self.env.context.get(_SUMMARY_KEY) is not None:
+            return None
+        for spec in groupby:
+            if spec not in _LINE_FIELDS:
+                return None
+        for spec in aggregates:
+            if spec == "__count":
+                continue
+            fname, __, func = parse_read_group_spec(spec)
+            if not (func == "sum" and fname in _SUMMED) and not (func == "avg" and fname in _RATIOS):
+                return None
+        line_domain = []
+        for leaf in expression.normalize_domain(domain or []):
+            if leaf == expression.NOT_OPERATOR:
+                return None
+            if expression.is_operator(leaf) or leaf in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                line_domain.append(leaf)
+                continue
+            if not expression.is_leaf(leaf) or not isinstance(leaf[0], str):
+                return None
+            path = leaf[0].split(".")
+            if path[0] not in _LINE_FIELDS:
+                return None
+            if path[0] == "kind":
+                # any kind: the summary keeps the lines and filters the kinds itself
+                line_domain.append(expression.TRUE_LEAF)
+                continue
+            line_domain.append((".".join([_LINE_FIELDS[path[0]], *path[1:]]), *leaf[1:]))
+        # the lines the read may touch (the summary still applies the domain
+        # and the access rules of the report)
+        line_ids = frozenset(self.env["crm.sales.target.line"].sudo().search(line_domain).ids)
+        return line_ids or None
+
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        line_ids = self._summary_lines(domain, groupby, aggregates) if not having else None
+        if line_ids is not None:
+            self = self.with_context(**{_SUMMARY_KEY: line_ids})  # noqa: PLW0642
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
     def _read_group_select(self, aggregate_spec, query):
         """A group's achievement is its summed achieved amount over its summed
         target amount (an order of 900 against 1,000 and 0 against 9,000 is
         9%, not the 45% that averaging the lines' percentages would give)."""
+        if aggregate_spec == "__count" and isinstance(self.env.context.get(_SUMMARY_KEY), frozenset):
+            return SQL("SUM(%s)", SQL.identifier(query.table, "n"))
         if aggregate_spec != "__count":
             fname, __, func = parse_read_group_spec(aggregate_spec)
             if func == "avg" and fname in _RATIOS:

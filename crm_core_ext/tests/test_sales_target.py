@@ -412,6 +412,28 @@ class TestSalesTarget(AccountTestInvoicingCommon):
         )[0]
         self.assertAlmostEqual(ratio, 100 * (350 + 700 + 150) / (700 + 1400 + 300), places=4)
 
+    def test_report_pivot_by_line_agrees_with_rows(self):
+        """Grouped by dimensions of the line only (the pivot by line), the
+        analysis adds up one row per (line, kind) instead of one per document:
+        same counts and sums as the document rows, same access rules."""
+        aggregates = ["__count", "amount:sum", "ordered_amount:sum", "invoiced_qty:sum", "achievement:avg"]
+        for user in (self.manager, self.a1):
+            Report = self.env["crm.sales.target.report"].with_user(user)
+            domain = [("target_id", "=", self.plan.id)]
+            summary = Report._read_group(domain, ["line_id", "kind"], aggregates)
+            # a condition on the document's date needs the document rows
+            rows = Report._read_group(domain + [("date", "!=", False)], ["line_id", "kind"], aggregates)
+            self.assertTrue(summary)
+            self.assertEqual(len(summary), len(rows))
+            for got, expected in zip(summary, rows, strict=True):
+                self.assertEqual(got[:3], expected[:3])
+                for a, b in zip(got[3:], expected[3:], strict=True):
+                    self.assertAlmostEqual(a or 0.0, b or 0.0, places=4)
+            self.assertEqual(
+                {group[0].id for group in summary},
+                set(self.env["crm.sales.target.line"].with_user(user).search([("target_id", "=", self.plan.id)]).ids),
+            )
+
     def test_actuals_query_count_constant(self):
         """Per-line actuals cost the same number of queries for 8 or 39 lines."""
         extra = self._month_plan(

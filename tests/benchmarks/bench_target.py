@@ -16,14 +16,15 @@ Not part of the test suite. It
    one for the whole company;
 3. computes the actuals (ordered, invoiced, forecast, achievement) of all lines the
    way the list view does, timing it and counting its SQL queries; then reads the
-   analysis report grouped by line (the pivot's query);
+   analysis report grouped by line through ``read_group`` as the web client's pivot
+   does (twice, timed, queries counted) and checks it against the actuals;
 4. computes the same figures the naive way, line by line through the ORM
    (``_read_group`` on order lines, invoice lines and opportunities with the line's
    domain) on every line without a customer (whole company, categories) and on
    ``--sample`` customer lines, extrapolates to all lines, and checks that both
    ways agree on them;
 5. prints times, query counts and the ratio; checks the targets (all lines in
-   <= 5 s, >= 10 times faster than line by line).
+   <= 5 s, the pivot by line <= 2 s, >= 10 times faster than line by line).
 Everything but the dataset is rolled back.
 """
 
@@ -38,6 +39,7 @@ from generate_dataset import generate  # noqa: E402
 
 PARAM = "crm_core_ext.bench_target_dataset"
 TARGET_SECONDS = 5
+TARGET_PIVOT_SECONDS = 2
 TARGET_RATIO = 10
 FIELDS = ["ordered_amount", "invoiced_amount", "forecast_amount", "ordered_qty", "invoiced_qty", "achievement"]
 
@@ -174,11 +176,25 @@ def main():
                 values = {line.id: [line[fname] for fname in FIELDS] for line in lines}
             runs.append(m)
             print(m, flush=True)
-        with measure(env.cr, "analysis report grouped by line") as report:
-            groups = env["crm.sales.target.report"]._read_group(
-                [("target_id", "=", plan.id)], ["line_id"], ["ordered_amount:sum", "achievement:avg"]
-            )
-        print(f"{report} ({len(groups)} groups)", flush=True)
+        # the pivot grouped by line, as the web client asks for it (read_group
+        # over RPC, its default measures and the count)
+        pivots = []
+        for run in (1, 2):
+            env.invalidate_all()
+            with measure(env.cr, f"pivot by line (read_group), run {run}") as pivot:
+                groups = env["crm.sales.target.report"].read_group(
+                    [("target_id", "=", plan.id)],
+                    ["target_amount:sum", "ordered_amount:sum", "invoiced_amount:sum", "achievement:avg"],
+                    ["line_id"],
+                    lazy=False,
+                )
+            pivots.append(pivot)
+            print(f"{pivot} ({len(groups)} groups)", flush=True)
+        pivot_mismatches = [
+            group["line_id"][0]
+            for group in groups
+            if abs(group["ordered_amount"] - values[group["line_id"][0]][0]) > 0.01
+        ]
 
         # the naive way on every coarse line (whole company, categories: the
         # expensive ones) and on a sample of the customer lines, extrapolated
@@ -201,6 +217,7 @@ def main():
         naive_seconds = naive_coarse.seconds + naive_sample.seconds * factor
         naive_queries = naive_coarse.queries + round(naive_sample.queries * factor)
         best = min(r.seconds for r in runs)
+        best_pivot = min(p.seconds for p in pivots)
         print(
             f"naive ORM, line by line: {len(coarse)} coarse lines in {naive_coarse.seconds:.2f} s, "
             f"{len(sample)} customer lines in {naive_sample.seconds:.2f} s"
@@ -210,20 +227,27 @@ def main():
             f"~{naive_queries} queries"
         )
         print(f"set-based: {runs[0].seconds:.2f} s (run 1), {runs[1].seconds:.2f} s (run 2), {runs[0].queries} queries")
+        print(
+            f"pivot by line: {pivots[0].seconds:.2f} s (run 1), {pivots[1].seconds:.2f} s (run 2), "
+            f"{pivots[0].queries} queries; {len(groups) - len(pivot_mismatches)} of {len(groups)} lines agree "
+            "with the actuals"
+        )
         ratio = naive_seconds / best
-        print(f"ratio naive / set-based: {ratio:.0f}x")
+        print(f"ratio naive / set-based: {ratio:.1f}x")
         print(
             f"check: {len(checked) - len(mismatches)} of {len(checked)} lines agree with the naive way"
             + (f" (differ: {mismatches[:10]})" if mismatches else "")
         )
         ok_time = best <= TARGET_SECONDS
+        ok_pivot = best_pivot <= TARGET_PIVOT_SECONDS
         ok_ratio = ratio >= TARGET_RATIO
         print(
-            f"targets: <= {TARGET_SECONDS} s: {'OK' if ok_time else 'MISSED'}; "
-            f">= {TARGET_RATIO}x faster: {'OK' if ok_ratio else 'MISSED'}"
+            f"targets: actuals {best:.2f} s <= {TARGET_SECONDS} s: {'OK' if ok_time else 'MISSED'}; "
+            f"pivot by line {best_pivot:.2f} s <= {TARGET_PIVOT_SECONDS} s: {'OK' if ok_pivot else 'MISSED'}; "
+            f"{ratio:.1f}x >= {TARGET_RATIO}x faster: {'OK' if ok_ratio else 'MISSED'}"
         )
         print("# rolled back")
-    return 0 if ok_time and ok_ratio and not mismatches else 1
+    return 0 if ok_time and ok_pivot and ok_ratio and not mismatches and not pivot_mismatches else 1
 
 
 if __name__ == "__main__":
