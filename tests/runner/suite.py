@@ -193,6 +193,7 @@ HOST_TESTS = {
     "crm_loyalty": ("loyalty", "sale_loyalty", "sale_loyalty_delivery"),
     "crm_service_desk": ("repair",),
     "crm_channel_mgmt": ("sale", "portal"),
+    "crm_sms_gateway": ("sms", "phone_validation"),
 }
 
 

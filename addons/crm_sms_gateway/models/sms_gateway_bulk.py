@@ -21,7 +21,7 @@ class SmsGatewayBulk(models.Model):
         tracking=True,
     )
     approver_id = fields.Many2one("res.users", readonly=True)
-    sms_ids = fields.One2many("sms.sms", "gateway_bulk_id", string="Messages", readonly=True)
+    sms_ids = fields.One2many("sms.sms", "gateway_bulk_id", string="SMS", readonly=True)
     sms_count = fields.Integer(compute="_compute_sms_count")
 
     def _compute_name(self):
