@@ -21,5 +21,8 @@
         "views/crm_sms_gateway_menus.xml",
     ],
     "demo": ["demo/sms_gateway_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_sms_gateway/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

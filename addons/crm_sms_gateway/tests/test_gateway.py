@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.crm_sms_gateway.models.sms_gateway import SmsGateway
@@ -29,6 +29,32 @@ class TestSmsGatewayOutbound(SmsGatewayCommon):
         self.assertEqual(self.app.taken, {sms.uuid: 1})
         self.assertEqual(self.app.messages[0], ("13800138000", "你好", "【测试】", sms.uuid))
         self.assertTrue(sms.gateway_answer)
+
+    def test_composer_from_customer(self):
+        """A salesperson sends an SMS from a customer's form: it leaves through the company's gateway."""
+        self.user.groups_id += self.env.ref("crm_sms_gateway.group_sms_user")
+        self.customer.user_id = self.user
+        composer = (
+            self.env["sms.composer"]
+            .with_user(self.user)
+            .with_company(self.company)
+            .with_context(active_model="res.partner", active_id=self.customer.id)
+            .create({"body": "张先生您好，您的设备已检修完毕。"})
+        )
+        composer.action_send_sms()
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(sms.gateway_id, self.gateway)
+        self.assertEqual(sms.company_id, self.company)
+        self._run_until_settled()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual([m[0] for m in self.app.messages], ["13800138000"])
+        # the send log: the user sees it, a user of no SMS group does not
+        self.assertEqual(self.env["sms.sms"].with_user(self.user).search([("id", "=", sms.id)]).create_uid, self.user)
+
+    def test_gateway_of_another_company(self):
+        company2 = self.env["res.company"].create({"name": "Other"})
+        with self.assertRaises(ValidationError):
+            company2.sms_gateway_id = self.gateway
 
     def test_exactly_once_with_failures(self):
         """1,000 messages, the gateway failing or timing out on half the calls."""
