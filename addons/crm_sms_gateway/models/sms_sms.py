@@ -103,7 +103,8 @@ class SmsSms(models.Model):
             .mapped("number")
         )
         bad_format, opted_out = self.browse(), self.browse()
-        for sms in self.filtered(lambda s: s.gateway_state in (False, "approval")):
+        # "failed": sent again by a person (Retry on the message); the others are already on their way
+        for sms in self.filtered(lambda s: s.gateway_state in (False, "approval", "failed")):
             e164 = sms._gateway_e164(gateway)
             if not e164:
                 bad_format |= sms
@@ -120,6 +121,7 @@ class SmsSms(models.Model):
                     "gateway_number": number,
                     "gateway_state": "approval" if sms.gateway_state == "approval" else "queued",
                     "gateway_next_try": now,
+                    "gateway_attempts": 0 if sms.gateway_state == "failed" else sms.gateway_attempts,
                 }
             )
         bad_format.write({"gateway_id": gateway.id, "gateway_state": "failed"})

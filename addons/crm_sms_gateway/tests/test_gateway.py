@@ -131,6 +131,13 @@ class TestSmsGatewayOutbound(SmsGatewayCommon):
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.gateway_attempts, 2)
         self.assertIn("Gateway busy", sms.gateway_error)
+        # a person resends it once the gateway works again
+        self.app.behaviour = lambda cid, n: "ok"
+        sms.resend_failed()
+        self.assertEqual(sms.gateway_state, "queued")
+        self._run_until_settled()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(self.app.taken, {sms.uuid: 1})
 
     def test_no_gateway_uses_host(self):
         other = self.env["res.company"].create({"name": "No gateway"})
