@@ -244,6 +244,28 @@ class TestSmsGatewayBulkOptOut(SmsGatewayCommon):
         small.send()
         self.assertEqual(set(small.mapped("gateway_state")), {"queued"})
 
+    def test_mass_sms_personalised_approved(self):
+        """Mass SMS (群发) from a template with the recipient's fields, above the threshold."""
+        self.company.sms_bulk_threshold = 1
+        partners = self.customer | self.env["res.partner"].create(
+            {"name": "李四", "mobile": "13900000009", "country_id": self.env.ref("base.cn").id}
+        )
+        composer = (
+            self.env["sms.composer"]
+            .with_company(self.company)
+            .with_context(active_model="res.partner", active_ids=partners.ids, default_composition_mode="mass")
+            .create({"body": "{{ object.name }}，您好"})
+        )
+        composer.action_send_sms()
+        self.env["sms.sms"]._process_queue()
+        self._run_until_settled()
+        self.assertFalse(self.app.taken)
+        bulk = self.env["sms.gateway.bulk"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(bulk.sms_count, 2)
+        bulk.with_user(self.manager).action_approve()
+        self._run_until_settled()
+        self.assertEqual(sorted(m[1] for m in self.app.messages), ["张三，您好", "李四，您好"])
+
     def test_bulk_rejected(self):
         self.company.sms_bulk_threshold = 1
         messages = self._create_sms(2)
