@@ -17,6 +17,7 @@ import phonenumbers
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from odoo.addons.crm_core_ext.tools.cron import run_in_batches, run_isolated
 
@@ -55,6 +56,17 @@ class SmsSms(models.Model):
     gateway_message_ref = fields.Char(string="Gateway Message Id", readonly=True, copy=False)
     gateway_sent_date = fields.Datetime(string="Sent On", readonly=True, copy=False)
     gateway_bulk_id = fields.Many2one("sms.gateway.bulk", string="Bulk Send", readonly=True, index="btree_not_null")
+
+    def init(self):
+        super().init()
+        # what the queue job looks for: due messages of a gateway
+        create_index(
+            self.env.cr,
+            "sms_sms_gateway_due_index",
+            self._table,
+            ["gateway_id", "gateway_next_try", "id"],
+            where="gateway_state IN ('queued', 'unknown', 'inflight')",
+        )
 
     # ------------------------------------------------------------------ CRUD
 
@@ -204,21 +216,28 @@ class SmsSms(models.Model):
         # 3. claim the next batch (committed by the scheduler before the next step sends it)
         claimed = 0
         for gateway in gateways:
-            self.env.cr.execute(
+            # lock first, then update by id: an UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
+            # SKIP LOCKED LIMIT n) may rescan the locking subquery once per row
+            batch = sms_sudo._gateway_lock(
                 SQL(
-                    """UPDATE sms_sms SET gateway_state = 'inflight', gateway_claim = %s, gateway_claimed_at = %s
-                        WHERE id IN (SELECT id FROM sms_sms
-                                      WHERE gateway_id = %s AND gateway_state = 'queued' AND state = 'outgoing'
-                                        AND (gateway_next_try IS NULL OR gateway_next_try <= %s)
-                                      ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)""",
-                    token,
-                    now,
+                    """gateway_id = %s AND gateway_state = 'queued' AND state = 'outgoing'
+                       AND (gateway_next_try IS NULL OR gateway_next_try <= %s)""",
                     gateway.id,
                     now,
-                    gateway.batch_size,
-                )
+                ),
+                limit=gateway.batch_size,
             )
-            claimed += self.env.cr.rowcount
+            if batch:
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE sms_sms SET gateway_state = 'inflight', gateway_claim = %s, gateway_claimed_at = %s
+                            WHERE id = ANY(%s)""",
+                        token,
+                        now,
+                        batch.ids,
+                    )
+                )
+                claimed += len(batch)
         if claimed:
             self.env["sms.sms"].invalidate_model(["gateway_state", "gateway_claim", "gateway_claimed_at"])
         done += claimed
