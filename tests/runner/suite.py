@@ -194,6 +194,7 @@ HOST_TESTS = {
     "crm_service_desk": ("repair",),
     "crm_channel_mgmt": ("sale", "portal"),
     "crm_industry_pharma": ("purchase", "purchase_stock"),
+    "crm_sms_gateway": ("sms", "phone_validation"),
 }
 
 
