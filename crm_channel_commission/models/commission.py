@@ -45,7 +45,7 @@ class Commission(models.Model):
                         name=commission.name,
                     )
                 )
-            for previous, section in zip(sections, sections[1:]):
+            for previous, section in zip(sections, sections[1:], strict=False):
                 if section.amount_from < previous.amount_to:
                     raise ValidationError(
                         self.env._(
