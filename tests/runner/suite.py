@@ -193,6 +193,10 @@ HOST_TESTS = {
     "crm_loyalty": ("loyalty", "sale_loyalty", "sale_loyalty_delivery"),
     "crm_service_desk": ("repair",),
     "crm_channel_mgmt": ("sale", "portal"),
+    # earns commissions in account.partial.reconcile.create/unlink: every
+    # reconciliation of account's own tests goes through it (commission_oca's
+    # tests are at_install only: they run when it is installed, not here)
+    "crm_channel_commission": ("account",),
 }
 
 
