@@ -1,0 +1,3 @@
+from . import test_commission_earning
+from . import test_commission_settlement
+from . import test_commission_security
