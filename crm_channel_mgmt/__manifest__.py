@@ -19,6 +19,10 @@
         "views/crm_channel_authorization_views.xml",
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
+        "security/crm_channel_sellthrough_security.xml",
+        "data/crm_channel_sellthrough_cron_data.xml",
+        "wizard/crm_channel_sellthrough_import_views.xml",
+        "views/crm_channel_sellthrough_views.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",

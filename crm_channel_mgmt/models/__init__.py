@@ -6,3 +6,7 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import crm_channel_sellthrough
+from . import crm_channel_stock
+from . import crm_channel_stock_company
+from . import crm_channel_sellthrough_flow
