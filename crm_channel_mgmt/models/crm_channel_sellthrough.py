@@ -172,10 +172,9 @@ class CrmChannelSellthroughLine(models.Model):
         """Check these lines against their report's period and the dealer's
         channel stock; return [(line, message)]. A few queries for the whole set."""
         errors = []
-        by_report = defaultdict(lambda: self.browse())
-        for line in self:
-            by_report[line.report_id] |= line
-        for report, lines in by_report.items():
+        # every line of the reports: what a new line may sell depends on the report's other lines
+        for report in self.report_id:
+            lines = report.line_ids
             rows = [
                 {
                     "key": line,
