@@ -23,6 +23,7 @@
         "data/crm_channel_sellthrough_cron_data.xml",
         "wizard/crm_channel_sellthrough_import_views.xml",
         "views/crm_channel_sellthrough_views.xml",
+        "views/crm_channel_sellthrough_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",

@@ -1,3 +1,4 @@
+import base64
 from collections import defaultdict
 
 from odoo import _, api, fields, models
@@ -282,3 +283,48 @@ class CrmChannelSellthroughLine(models.Model):
                     )
                 )
         return errors
+
+
+class CrmChannelSellthroughPortal(models.AbstractModel):
+    """The dealer portal's upload of a sell-through report."""
+
+    _name = "crm.channel.sellthrough.portal"
+    _description = "Dealer Portal Sell-through Upload"
+
+    @api.model
+    def _crm_portal_upload(self, partner, company, content, filename, date_from, date_to, replace=False):
+        """Check and import the file of ``partner`` (the logged-in portal
+        user's partner, never one sent by the client) for its dealer, as the
+        import wizard does: all or nothing. Runs as superuser; private.
+
+        :return: (report or None, problems as dicts with row, column, value, message, severity)
+        """
+        dealer = partner.commercial_partner_id
+        wizard = (
+            self.env["crm.channel.sellthrough.import"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": dealer.id,
+                    "company_id": company.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "duplicate_policy": "replace" if replace else "refuse",
+                    "file": base64.b64encode(content),
+                    "filename": filename,
+                }
+            )
+        )
+        plan = wizard._crm_analyse()
+        errors = [problem for problem in plan["problems"] if problem["severity"] == "error"]
+        if errors:
+            return None, sorted(plan["problems"], key=lambda p: (p["severity"], p["row"]))
+        with self.env.cr.savepoint():
+            report = wizard._crm_execute(plan, "portal")
+        report.message_post(
+            body=_("Uploaded in the portal by %(user)s.", user=partner.display_name),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return report, plan["problems"]
