@@ -27,6 +27,7 @@
     ],
     "demo": [
         "demo/crm_channel_demo.xml",
+        "demo/crm_channel_sellthrough_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
