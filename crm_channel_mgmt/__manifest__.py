@@ -20,10 +20,16 @@
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
         "views/crm_channel_rebate_views.xml",
+        "security/crm_channel_sellthrough_security.xml",
+        "data/crm_channel_sellthrough_cron_data.xml",
+        "wizard/crm_channel_sellthrough_import_views.xml",
+        "views/crm_channel_sellthrough_views.xml",
+        "views/crm_channel_sellthrough_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",
         "demo/crm_channel_rebate_demo.xml",
+        "demo/crm_channel_sellthrough_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

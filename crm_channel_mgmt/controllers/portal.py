@@ -1,4 +1,4 @@
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
@@ -92,3 +92,89 @@ class ChannelPortal(CustomerPortal):
                 self._crm_channel_page_values(partner, error=error.args[0], quantities=quantities),
             )
         return request.redirect(order.get_portal_url())
+
+
+class ChannelSellthroughPortal(ChannelPortal):
+    """Dealers upload their sell-through reports in the portal and see their errors."""
+
+    def _crm_sellthrough_values(self, partner, **kwargs):
+        values = self._prepare_portal_layout_values()
+        # read as the portal user: record rules show only the dealer's own reports
+        reports = request.env["crm.channel.sellthrough"].search([("company_id", "=", request.env.company.id)], limit=50)
+        values.update(
+            {
+                "page_name": "crm_channel_sellthrough",
+                "reports": reports,
+                "problems": [],
+                "error": None,
+                "done": None,
+                "form": {},
+            }
+        )
+        values.update(kwargs)
+        return values
+
+    @http.route(["/my/channel/sellthrough"], type="http", auth="user", website=True)
+    def portal_my_channel_sellthrough(self, **kw):
+        partner = self._crm_channel_dealer_partner()
+        if not partner:
+            return request.redirect("/my")
+        return request.render("crm_channel_mgmt.portal_my_channel_sellthrough", self._crm_sellthrough_values(partner))
+
+    @http.route(["/my/channel/sellthrough/template"], type="http", auth="user", website=True)
+    def portal_my_channel_sellthrough_template(self, **kw):
+        if not self._crm_channel_dealer_partner():
+            return request.redirect("/my")
+        content = request.env["crm.channel.sellthrough.import"].sudo()._crm_template_content()
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("Content-Disposition", http.content_disposition("dealer_sellthrough_template.xlsx")),
+            ],
+        )
+
+    @http.route(["/my/channel/sellthrough/upload"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_my_channel_sellthrough_upload(self, report_file=None, date_from=None, date_to=None, replace=None, **kw):
+        partner = self._crm_channel_dealer_partner()
+        if not partner:
+            return request.redirect("/my")
+        form = {"date_from": date_from or "", "date_to": date_to or "", "replace": bool(replace)}
+        try:
+            start, end = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        except ValueError:
+            start = end = None
+        if not start or not end:
+            error = _("Enter the first and last day of the period.")
+        elif not report_file or not report_file.filename:
+            error = _("Choose the spreadsheet to upload.")
+        else:
+            error = None
+        if error:
+            return request.render(
+                "crm_channel_mgmt.portal_my_channel_sellthrough",
+                self._crm_sellthrough_values(partner, error=error, form=form),
+            )
+        try:
+            with request.env.cr.savepoint():
+                report, problems = (
+                    request.env["crm.channel.sellthrough.portal"]
+                    .sudo()
+                    ._crm_portal_upload(
+                        partner,
+                        request.env.company,
+                        report_file.read(),
+                        report_file.filename,
+                        start,
+                        end,
+                        bool(replace),
+                    )
+                )
+        except (UserError, ValidationError, AccessError) as exc:
+            report, problems, error = None, [], exc.args[0]
+        return request.render(
+            "crm_channel_mgmt.portal_my_channel_sellthrough",
+            self._crm_sellthrough_values(
+                partner, error=error, problems=problems, done=report and report.sudo(), form=form
+            ),
+        )

@@ -8,3 +8,7 @@ from . import sale_order
 from . import sale_order_line
 from . import crm_channel_rebate
 from . import crm_channel_rebate_accrual
+from . import crm_channel_sellthrough
+from . import crm_channel_stock
+from . import crm_channel_stock_company
+from . import crm_channel_sellthrough_flow

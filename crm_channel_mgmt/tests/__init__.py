@@ -6,3 +6,5 @@ from . import test_portal_tour
 from . import test_i18n
 from . import test_rebate
 from . import test_rebate_tour
+from . import test_sellthrough
+from . import test_sellthrough_portal

@@ -23,7 +23,7 @@ import xlrd
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from .import_cells import CellError, header_key
+from .import_cells import CellError, header_key, text
 from .import_columns import DATA_SHEET_NAMES, HELP_SHEET_NAME
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
@@ -74,22 +74,24 @@ class LimitError(SpreadsheetError):
         self.sheet = sheet
 
 
-def read_workbook(content, limits=None):
+def read_workbook(content, limits=None, sheet_names=DATA_SHEET_NAMES):
     """Return (sheet name, rows, datemode) of the data sheet of the workbook
     ``content`` (bytes): rows are lists of cell values (str, float, bool,
     datetime, CellError or None), all as long as the longest one, merged cells
     filled with the value of their top-left cell.
 
     :param limits: :class:`Limits` (default: ``Limits()``)
+    :param sheet_names: names of the data sheet, in order of preference
+        (default: the customer import's); else the first sheet with data
     :raise LimitError: when the file or its data sheet exceeds ``limits``
     """
     limits = limits or Limits()
     if len(content) > limits.max_bytes:
         raise LimitError("bytes", limits.max_bytes)
     if content.startswith(OLE2_SIGNATURE):
-        return read_xls(content, limits)
+        return read_xls(content, limits, sheet_names)
     if content.startswith(ZIP_SIGNATURE):
-        return read_xlsx(content, limits)
+        return read_xlsx(content, limits, sheet_names)
     raise NotAWorkbookError()
 
 
@@ -109,11 +111,12 @@ def pad(rows):
         row.extend([None] * (width - len(row)))
 
 
-def pick_sheet(names, is_empty):
-    """The data sheet: the one named 客户资料 (or customers), else the first
-    sheet with data other than the help sheet."""
+def pick_sheet(names, is_empty, sheet_names=DATA_SHEET_NAMES):
+    """The data sheet: the one named as one of ``sheet_names`` (by default
+    客户资料 or customers), else the first sheet with data other than the
+    help sheet."""
     by_key = {header_key(name): name for name in names}
-    for wanted in DATA_SHEET_NAMES:
+    for wanted in sheet_names:
         if header_key(wanted) in by_key:
             return by_key[header_key(wanted)]
     for name in names:
@@ -135,11 +138,11 @@ def fill_merged(rows, ranges):
                 rows[rowx][colx] = value
 
 
-def read_xls(content, limits):
+def read_xls(content, limits, sheet_names=DATA_SHEET_NAMES):
     # ragged rows: a cell at IV65536 does not make every row 256 cells long
     book = xlrd.open_workbook(file_contents=content, formatting_info=True, ragged_rows=True, on_demand=True)
     try:
-        name = pick_sheet(book.sheet_names(), lambda n: not book.sheet_by_name(n).nrows)
+        name = pick_sheet(book.sheet_names(), lambda n: not book.sheet_by_name(n).nrows, sheet_names)
         sheet = book.sheet_by_name(name)
         check_size(name, sheet.nrows, sheet.ncols, limits)
         rows = [[xls_value(cell, book.datemode) for cell in sheet.row(rowx)] for rowx in range(sheet.nrows)]
@@ -177,7 +180,7 @@ def xlsx_value(cell):
     return cell.value
 
 
-def read_xlsx(content, limits):
+def read_xlsx(content, limits, sheet_names=DATA_SHEET_NAMES):
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > limits.max_bytes * UNPACKED_FACTOR:
@@ -187,7 +190,7 @@ def read_xlsx(content, limits):
     try:
         # the size each sheet claims (its <dimension>), before reading any
         claimed = {sheet.title: (sheet.max_row, sheet.max_column) for sheet in book.worksheets}
-        name = pick_sheet(book.sheetnames, lambda n: xlsx_is_empty(book[n]))
+        name = pick_sheet(book.sheetnames, lambda n: xlsx_is_empty(book[n]), sheet_names)
         sheet = book[name]
         check_size(name, *(size or 0 for size in claimed[name]), limits)
         # ... then the rows the file holds, whatever it claims
@@ -233,3 +236,43 @@ def xlsx_merged_ranges(content, sheet):
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
         ranges.append((min_row - 1, max_row, min_col - 1, max_col))
     return ranges
+
+
+class HeaderError(SpreadsheetError):
+    """The header row is missing or names a column twice.
+
+    :param kind: 'missing' (no header in the first ``search_rows`` rows) or
+        'twice' (row ``row`` names the column ``label`` in the 0-based
+        columns ``first`` and ``second``)
+    """
+
+    def __init__(self, kind, row=None, label=None, first=None, second=None):
+        super().__init__(kind, row, label, first, second)
+        self.kind = kind
+        self.row = row
+        self.label = label
+        self.first = first
+        self.second = second
+
+
+def find_header(rows, header_keys, search_rows=10, min_columns=2):
+    """The header row: the first of the first ``search_rows`` rows naming at
+    least ``min_columns`` known columns.
+
+    :param header_keys: {header_key(label): column key}
+    :return: (0-based row index, {column key: (0-based column index, label)})
+    :raise HeaderError: no such row, or a row naming a column twice
+    """
+    for rowx, values in enumerate(rows[:search_rows]):
+        columns = {}
+        for index, value in enumerate(values):
+            label = text(value)
+            key = header_keys.get(header_key(label)) if label else None
+            if not key:
+                continue
+            if key in columns:
+                raise HeaderError("twice", rowx + 1, label, columns[key][0], index)
+            columns[key] = (index, label)
+        if len(columns) >= min_columns:
+            return rowx, columns
+    raise HeaderError("missing")

@@ -7,6 +7,17 @@ can never up- or downgrade what Odoo runs on. Old sdists need
 ``setuptools<70`` in their build environment (pkg_resources), which goes
 through PIP_CONSTRAINT together with any constraint files pip is already
 configured with.
+
+Odoo addons published as wheels (``odoo-addon-*``, the OCA's packaging) are
+installed apart, with ``pip install --target`` into ``.runner/addons-site``, and
+that directory's ``odoo/addons`` joins the runner's addons path
+(:func:`odoo_env.oca_addons_dirs`). Installing them into site-packages would
+create ``site-packages/odoo/`` without ``__init__.py``: where Odoo was installed
+with ``pip install -e`` (a PEP 660 editable install, whose finder comes after
+the path finder), ``import odoo`` then finds that directory first and returns
+an empty namespace package instead of Odoo. They go in with ``--no-deps``:
+their only requirements are Odoo itself and other ``odoo-addon-*`` wheels,
+which requirements.txt lists.
 """
 
 import os
@@ -15,7 +26,7 @@ import subprocess
 import sys
 from importlib import metadata
 
-from odoo_env import REPO, RUNNER_DIR
+from odoo_env import OCA_SITE, REPO, RUNNER_DIR
 
 REQUIREMENTS = [REPO / "requirements.txt"]
 LINT_REQUIREMENTS = REPO / "tests" / "runner" / "requirements-lint.txt"
@@ -40,6 +51,25 @@ def _requirement_lines(path):
             yield line
 
 
+def is_odoo_addon(line):
+    """True for a requirement on an Odoo addon wheel (``odoo-addon-<module>``)."""
+    return re.match(r"odoo[-_.]addon[-_.]", line, re.IGNORECASE) is not None
+
+
+def _installed_version(name, addon):
+    if addon:
+        # only what the runner installed into its own addons site counts
+        for dist in metadata.distributions(path=[str(OCA_SITE)]):
+            if dist.metadata["Name"] and _normalise(dist.metadata["Name"]) == _normalise(name):
+                return dist.version
+        raise metadata.PackageNotFoundError(name)
+    return metadata.version(name)
+
+
+def _normalise(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def unsatisfied(files):
     """Requirements from ``files`` that the current environment does not satisfy."""
     try:
@@ -53,7 +83,7 @@ def unsatisfied(files):
             if req.marker and not req.marker.evaluate():
                 continue
             try:
-                installed = metadata.version(req.name)
+                installed = _installed_version(req.name, is_odoo_addon(line))
             except metadata.PackageNotFoundError:
                 missing.append(line)
                 continue
@@ -94,6 +124,14 @@ def _configured_constraint_files():
     return [f for f in dict.fromkeys(files) if f]
 
 
+def _install_addons(addons, env):
+    """Odoo addon wheels into the runner's own addons site (see the module's docstring)."""
+    OCA_SITE.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "install", "--no-deps", "--upgrade", "--target", str(OCA_SITE), *addons]
+    log("installing Odoo addon wheels into " + str(OCA_SITE))
+    return subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
+
+
 def install(odoo_install, with_lint=True, dry_run=False):
     files = list(REQUIREMENTS) + ([LINT_REQUIREMENTS] if with_lint else [])
     missing = unsatisfied(files)
@@ -113,12 +151,18 @@ def install(odoo_install, with_lint=True, dry_run=False):
     build.write_text("setuptools<70\n", encoding="utf-8")
     env = dict(os.environ)
     env["PIP_CONSTRAINT"] = " ".join([*_configured_constraint_files(), str(build)])
-    cmd = [sys.executable, "-m", "pip", "install", "-c", str(constraints)]
-    for path in files:
-        cmd += ["-r", str(path)]
+    addons = [line for path in files for line in _requirement_lines(path) if is_odoo_addon(line)]
+    plain = RUNNER_DIR / "requirements-python.txt"
+    plain.write_text(
+        "".join(line + "\n" for path in files for line in _requirement_lines(path) if not is_odoo_addon(line)),
+        encoding="utf-8",
+    )
+    cmd = [sys.executable, "-m", "pip", "install", "-c", str(constraints), "-r", str(plain)]
     if dry_run:
         cmd.append("--dry-run")
     proc = subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
+    if proc.returncode == 0 and addons and not dry_run:
+        proc = _install_addons(addons, env)
     sys.stdout.write("".join(line + "\n" for line in proc.stdout.splitlines() if "is ignored" not in line))
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)

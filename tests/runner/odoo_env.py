@@ -14,6 +14,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNER_DIR = REPO / ".runner"
+# Odoo addon wheels (odoo-addon-*, e.g. OCA's commission_oca) installed by deps.py
+OCA_SITE = RUNNER_DIR / "addons-site"
 ODOO_SERIES = "18.0"
 
 LAUNCHER = Path(__file__).resolve().parent / "odoo_launcher.py"  # odoo-bin equivalent
@@ -154,5 +156,20 @@ def discover_modules(dirs):
     return found
 
 
+def oca_addons_dirs():
+    """Where Odoo addon wheels live: the runner's addons site, and any ``odoo/addons``
+    that such wheels created on this Python's path (a non-editable Odoo install)."""
+    dirs = []
+    for entry in [str(OCA_SITE), *sys.path]:
+        candidate = Path(entry or ".") / "odoo" / "addons"
+        if is_addons_dir(candidate) and candidate.resolve() not in dirs:
+            dirs.append(candidate.resolve())
+    return dirs
+
+
 def addons_path(install, suite_dirs):
-    return ",".join(str(p) for p in [*install.addons_dirs, *suite_dirs])
+    dirs = list(install.addons_dirs)
+    for path in oca_addons_dirs():
+        if path not in [Path(d).resolve() for d in dirs]:
+            dirs.append(path)
+    return ",".join(str(p) for p in [*dirs, *suite_dirs])

@@ -1,0 +1,330 @@
+import base64
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, float_compare
+
+
+class CrmChannelSellthrough(models.Model):
+    """A dealer's sell-through report (商业流向) for one period: what it sold
+    to whom. Reports of one dealer never overlap: a new report for a period
+    replaces the old one or is refused (see the import wizard)."""
+
+    _name = "crm.channel.sellthrough"
+    _description = "Dealer Sell-through Report"
+    _inherit = ["mail.thread"]
+    _order = "date_to desc, partner_id, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Dealer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('crm_channel_is_dealer', '=', True)]",
+        tracking=True,
+    )
+    date_from = fields.Date(string="Period Start", required=True, tracking=True)
+    date_to = fields.Date(string="Period End", required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+    source = fields.Selection(
+        [("manual", "Back Office"), ("import", "Spreadsheet Import"), ("portal", "Dealer Portal")],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+    filename = fields.Char(string="File Name", readonly=True)
+    line_ids = fields.One2many("crm.channel.sellthrough.line", "report_id", string="Lines", copy=True)
+    line_count = fields.Integer(compute="_compute_totals", string="Line Count")
+    quantity = fields.Float(compute="_compute_totals", string="Quantity Sold", digits="Product Unit of Measure")
+    note = fields.Text()
+
+    @api.depends("partner_id.name", "date_from", "date_to")
+    def _compute_name(self):
+        for report in self:
+            report.name = f"{report.partner_id.name or ''} {report.date_from or ''} ~ {report.date_to or ''}".strip()
+
+    def _compute_totals(self):
+        totals = {
+            report.id: (count, quantity)
+            for report, count, quantity in self.env["crm.channel.sellthrough.line"]._read_group(
+                [("report_id", "in", self.ids)], ["report_id"], ["__count", "quantity:sum"]
+            )
+        }
+        for report in self:
+            report.line_count, report.quantity = totals.get(report.id, (0, 0.0))
+
+    @api.constrains("date_from", "date_to", "partner_id", "company_id")
+    def _check_period(self):
+        for report in self:
+            if report.date_from > report.date_to:
+                raise ValidationError(_("A report's period cannot end before it starts."))
+            if not report.partner_id.commercial_partner_id.crm_channel_is_dealer:
+                raise ValidationError(
+                    _("%(partner)s is not a dealer.", partner=report.partner_id.commercial_partner_id.display_name)
+                )
+        overlaps = self._crm_overlapping()
+        if overlaps:
+            other = overlaps[0]
+            raise ValidationError(
+                _(
+                    "Dealer %(dealer)s already has a report for %(start)s to %(end)s, which overlaps this period.",
+                    dealer=other.partner_id.display_name,
+                    start=other.date_from,
+                    end=other.date_to,
+                )
+            )
+
+    def _crm_overlapping(self):
+        """Other reports of the same dealers and companies whose period overlaps these reports' (one query)."""
+        if not self:
+            return self.browse()
+        self.flush_model(["partner_id", "company_id", "date_from", "date_to"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT o.id
+                  FROM crm_channel_sellthrough r
+                  JOIN crm_channel_sellthrough o
+                    ON o.partner_id = r.partner_id AND o.company_id = r.company_id AND o.id != r.id
+                   AND o.date_from <= r.date_to AND o.date_to >= r.date_from
+                 WHERE r.id IN %(ids)s
+                """,
+                ids=tuple(self.ids),
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall()).sudo()
+
+    @api.model
+    def _crm_find_overlapping(self, dealer, company, date_from, date_to):
+        return self.search(
+            [
+                ("partner_id", "=", dealer.id),
+                ("company_id", "=", company.id),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
+            ]
+        )
+
+
+class CrmChannelSellthroughLine(models.Model):
+    """One line of a sell-through report: the dealer sold ``quantity`` of a
+    product (and lot) to a terminal customer of a region on a date. Each line
+    keeps its lot, dealer and region, so that diversion checks can build on them."""
+
+    _name = "crm.channel.sellthrough.line"
+    _description = "Dealer Sell-through Line"
+    _order = "report_id, date, id"
+    _check_company_auto = True
+
+    report_id = fields.Many2one(
+        "crm.channel.sellthrough", string="Report", required=True, index=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(related="report_id.partner_id", string="Dealer", store=True, index=True)
+    company_id = fields.Many2one(related="report_id.company_id", store=True, index=True)
+    date = fields.Date(required=True, index=True)
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, index=True, ondelete="restrict", check_company=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Lot",
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    quantity = fields.Float(required=True, digits="Product Unit of Measure")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    price_unit = fields.Float(string="Unit Price", digits="Product Price")
+    amount = fields.Float(compute="_compute_amount", store=True, digits="Product Price")
+    customer_name = fields.Char(string="Terminal Customer", required=True, index="trigram")
+    state_id = fields.Many2one("res.country.state", string="Province", index="btree_not_null")
+    city = fields.Char()
+    channel_level_id = fields.Many2one(
+        related="partner_id.crm_channel_level_id", string="Channel Level", store=True, index="btree_not_null"
+    )
+
+    @api.depends("quantity", "price_unit")
+    def _compute_amount(self):
+        for line in self:
+            line.amount = line.quantity * line.price_unit
+
+    @api.constrains("date", "product_id", "lot_id", "quantity", "report_id")
+    def _check_line(self):
+        errors = self._crm_validate()
+        if errors:
+            line, message = errors[0]
+            raise ValidationError(
+                _(
+                    "Line %(product)s of %(date)s: %(message)s",
+                    product=line.product_id.display_name,
+                    date=line.date,
+                    message=message,
+                )
+            )
+
+    def _crm_validate(self):
+        """Check these lines against their report's period and the dealer's
+        channel stock; return [(line, message)]. A few queries for the whole set."""
+        errors = []
+        # every line of the reports: what a new line may sell depends on the report's other lines
+        for report in self.report_id:
+            lines = report.line_ids
+            rows = [
+                {
+                    "key": line,
+                    "date": line.date,
+                    "product": line.product_id,
+                    "lot": line.lot_id,
+                    "quantity": line.quantity,
+                }
+                for line in lines
+            ]
+            errors += [
+                (line, message)
+                for line, _field, message in self._crm_check_rows(
+                    report.partner_id.commercial_partner_id,
+                    report.company_id,
+                    report.date_from,
+                    report.date_to,
+                    rows,
+                    exclude_reports=report,
+                )
+            ]
+        return errors
+
+    @api.model
+    def _crm_check_rows(self, dealer, company, date_from, date_to, rows, exclude_reports=None):
+        """The checks of a report's lines, shared by the back office, the import and the portal.
+
+        :param rows: dicts with key (returned with each error), date, product
+            (product.product), lot (stock.lot or empty) and quantity
+        :param exclude_reports: reports whose lines do not count as already sold
+            (the report being checked, or the one it replaces)
+        :return: [(key, field, message)] with field in date, product, lot, quantity
+        """
+        errors = []
+        products = self.env["product.product"].browse({row["product"].id for row in rows})
+        stock = self.env["crm.channel.stock"]._crm_available(dealer, company, products, exclude_reports)
+        wanted = defaultdict(float)
+        for row in rows:
+            product, lot = row["product"], row["lot"]
+            if row["date"] and date_from and not date_from <= row["date"] <= date_to:
+                errors.append(
+                    (
+                        row["key"],
+                        "date",
+                        _(
+                            "The date is outside the report's period %(start)s to %(end)s.",
+                            start=date_from,
+                            end=date_to,
+                        ),
+                    )
+                )
+            if float_compare(row["quantity"], 0.0, precision_rounding=product.uom_id.rounding or 0.01) <= 0:
+                errors.append((row["key"], "quantity", _("The quantity must be positive.")))
+                continue
+            if lot and lot.product_id != product:
+                errors.append(
+                    (
+                        row["key"],
+                        "lot",
+                        _("Lot %(lot)s is not a lot of %(product)s.", lot=lot.name, product=product.display_name),
+                    )
+                )
+                continue
+            if not lot and product.tracking in ("lot", "serial"):
+                errors.append(
+                    (
+                        row["key"],
+                        "lot",
+                        _("%(product)s is tracked by lot: the lot is required.", product=product.display_name),
+                    )
+                )
+                continue
+            key = (product.id, lot.id or None)
+            received, available = stock.get(key, (0.0, 0.0))
+            if lot and not received:
+                errors.append(
+                    (
+                        row["key"],
+                        "lot",
+                        _(
+                            "Dealer %(dealer)s never received lot %(lot)s of %(product)s.",
+                            dealer=dealer.display_name,
+                            lot=lot.name,
+                            product=product.display_name,
+                        ),
+                    )
+                )
+                continue
+            wanted[key] += row["quantity"]
+            if float_compare(wanted[key], available, precision_rounding=product.uom_id.rounding or 0.01) > 0:
+                errors.append(
+                    (
+                        row["key"],
+                        "quantity",
+                        _(
+                            "The quantities sold of %(product)s%(lot)s up to this line (%(wanted)s) exceed what "
+                            "dealer %(dealer)s could have had (%(available)s: received, less returns, sales "
+                            "already reported, plus adjustments).",
+                            product=product.display_name,
+                            lot=f" ({lot.name})" if lot else "",
+                            wanted=round(wanted[key], 4),
+                            dealer=dealer.display_name,
+                            available=round(available, 4),
+                        ),
+                    )
+                )
+        return errors
+
+
+class CrmChannelSellthroughPortal(models.AbstractModel):
+    """The dealer portal's upload of a sell-through report."""
+
+    _name = "crm.channel.sellthrough.portal"
+    _description = "Dealer Portal Sell-through Upload"
+
+    @api.model
+    def _crm_portal_upload(self, partner, company, content, filename, date_from, date_to, replace=False):
+        """Check and import the file of ``partner`` (the logged-in portal
+        user's partner, never one sent by the client) for its dealer, as the
+        import wizard does: all or nothing. Runs as superuser; private.
+
+        :return: (report or None, problems as dicts with row, column, value, message, severity)
+        """
+        dealer = partner.commercial_partner_id
+        wizard = (
+            self.env["crm.channel.sellthrough.import"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": dealer.id,
+                    "company_id": company.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "duplicate_policy": "replace" if replace else "refuse",
+                    "file": base64.b64encode(content),
+                    "filename": filename,
+                }
+            )
+        )
+        plan = wizard._crm_analyse()
+        errors = [problem for problem in plan["problems"] if problem["severity"] == "error"]
+        if errors:
+            return None, sorted(plan["problems"], key=lambda p: (p["severity"], p["row"]))
+        with self.env.cr.savepoint():
+            report = wizard._crm_execute(plan, "portal")
+        report.message_post(
+            body=_("Uploaded in the portal by %(user)s.", user=partner.display_name),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return report, plan["problems"]

@@ -1,0 +1,278 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, create_index
+
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
+
+# Days of sales the "recent sales rate" of channel stock is measured over.
+SALES_RATE_DAYS = 90
+
+
+class CrmChannelStockAdjustment(models.Model):
+    """A correction of a dealer's channel stock (a stock count, a breakage,
+    a transfer outside the system): positive adds, negative removes."""
+
+    _name = "crm.channel.stock.adjustment"
+    _description = "Channel Stock Adjustment"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Dealer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('crm_channel_is_dealer', '=', True)]",
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, index=True, ondelete="restrict", check_company=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot", ondelete="restrict", check_company=True, domain="[('product_id', '=', product_id)]"
+    )
+    quantity = fields.Float(required=True, digits="Product Unit of Measure", help="Positive adds, negative removes.")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    reason = fields.Char(required=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.constrains("partner_id", "product_id", "lot_id")
+    def _check_adjustment(self):
+        for adjustment in self:
+            if not adjustment.partner_id.crm_channel_is_dealer:
+                raise ValidationError(_("%(partner)s is not a dealer.", partner=adjustment.partner_id.display_name))
+            if adjustment.lot_id and adjustment.lot_id.product_id != adjustment.product_id:
+                raise ValidationError(
+                    _(
+                        "Lot %(lot)s is not a lot of %(product)s.",
+                        lot=adjustment.lot_id.name,
+                        product=adjustment.product_id.display_name,
+                    )
+                )
+
+
+class CrmChannelStock(models.Model):
+    """Channel stock per company, dealer, product and lot: our deliveries to
+    the dealer (done stock moves from an internal location to a customer
+    location, for a picking of the dealer or one of its contacts) less its
+    returns, less the sales it reported, plus adjustments; with the days of
+    stock at the rate of the last ``SALES_RATE_DAYS`` days of reported sales."""
+
+    _name = "crm.channel.stock"
+    _description = "Channel Stock"
+    _auto = False
+    _order = "partner_id, product_id, lot_id"
+
+    partner_id = fields.Many2one("res.partner", string="Dealer", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    channel_level_id = fields.Many2one("crm.channel.level", string="Channel Level", readonly=True)
+    state_id = fields.Many2one("res.country.state", string="Dealer Province", readonly=True)
+    delivered_qty = fields.Float(string="Delivered", readonly=True, digits="Product Unit of Measure")
+    returned_qty = fields.Float(string="Returned", readonly=True, digits="Product Unit of Measure")
+    sold_qty = fields.Float(string="Reported Sales", readonly=True, digits="Product Unit of Measure")
+    adjusted_qty = fields.Float(string="Adjustments", readonly=True, digits="Product Unit of Measure")
+    quantity = fields.Float(string="Channel Stock", readonly=True, digits="Product Unit of Measure")
+    recent_sold_qty = fields.Float(string="Recent Sales", readonly=True, digits="Product Unit of Measure")
+    days_of_stock = fields.Float(
+        string="Days of Stock",
+        readonly=True,
+        aggregator="avg",
+        help="Channel stock divided by the daily rate of the sales reported over the last 90 days; "
+        "empty when nothing was sold.",
+    )
+
+    @api.model
+    def _crm_movements_sql(self, where_moves=None, where_lines=None, where_adjustments=None):
+        """Signed movements of channel stock: (company_id, dealer_id, product_id,
+        lot_id, delivered, returned, sold, adjusted, recent), one row per source line."""
+        return SQL(
+            """
+            SELECT sml.company_id, rp.commercial_partner_id AS dealer_id, sml.product_id, sml.lot_id,
+                   CASE WHEN dest.usage = 'customer' THEN sml.quantity_product_uom ELSE 0 END AS delivered,
+                   CASE WHEN src.usage = 'customer' THEN sml.quantity_product_uom ELSE 0 END AS returned,
+                   0.0 AS sold, 0.0 AS adjusted, 0.0 AS recent
+              FROM stock_move_line sml
+              JOIN stock_picking sp ON sp.id = sml.picking_id
+              JOIN res_partner rp ON rp.id = sp.partner_id
+              JOIN res_partner dealer ON dealer.id = rp.commercial_partner_id AND dealer.crm_channel_is_dealer
+              JOIN stock_location src ON src.id = sml.location_id
+              JOIN stock_location dest ON dest.id = sml.location_dest_id
+             WHERE sml.state = 'done'
+               AND ((src.usage = 'internal' AND dest.usage = 'customer')
+                 OR (src.usage = 'customer' AND dest.usage = 'internal'))
+               AND %(where_moves)s
+            UNION ALL
+            SELECT l.company_id, l.partner_id, l.product_id, l.lot_id, 0.0, 0.0, l.quantity, 0.0,
+                   CASE WHEN l.date > CURRENT_DATE - %(days)s THEN l.quantity ELSE 0.0 END
+              FROM crm_channel_sellthrough_line l
+             WHERE %(where_lines)s
+            UNION ALL
+            SELECT a.company_id, a.partner_id, a.product_id, a.lot_id, 0.0, 0.0, 0.0, a.quantity, 0.0
+              FROM crm_channel_stock_adjustment a
+             WHERE %(where_adjustments)s
+            """,
+            where_moves=where_moves or SQL("TRUE"),
+            where_lines=where_lines or SQL("TRUE"),
+            where_adjustments=where_adjustments or SQL("TRUE"),
+            days=SALES_RATE_DAYS,
+        )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT row_number() OVER () AS id, s.*,
+                   CASE WHEN s.recent_sold_qty > 0
+                        THEN s.quantity / (s.recent_sold_qty / %(days)s) END AS days_of_stock
+              FROM (
+                SELECT m.company_id, m.dealer_id AS partner_id, m.product_id, pt.categ_id AS product_categ_id,
+                       m.lot_id, dealer.crm_channel_level_id AS channel_level_id, dealer.state_id,
+                       SUM(m.delivered) AS delivered_qty, SUM(m.returned) AS returned_qty,
+                       SUM(m.sold) AS sold_qty, SUM(m.adjusted) AS adjusted_qty,
+                       SUM(m.delivered - m.returned - m.sold + m.adjusted) AS quantity,
+                       SUM(m.recent) AS recent_sold_qty
+                  FROM (%(movements)s) m
+                  JOIN res_partner dealer ON dealer.id = m.dealer_id
+                  JOIN product_product pp ON pp.id = m.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 GROUP BY m.company_id, m.dealer_id, m.product_id, pt.categ_id, m.lot_id,
+                          dealer.crm_channel_level_id, dealer.state_id
+              ) s
+            """,
+            days=float(SALES_RATE_DAYS),
+            movements=self._crm_movements_sql(),
+        )
+
+    def init(self):
+        # Channel stock reads a dealer's deliveries and its reported lines by dealer and product.
+        create_index(
+            self.env.cr,
+            "crm_channel_sellthrough_line_dealer_product_index",
+            "crm_channel_sellthrough_line",
+            ["partner_id", "product_id", "lot_id"],
+        )
+        create_index(
+            self.env.cr,
+            "crm_channel_stock_adjustment_dealer_product_index",
+            "crm_channel_stock_adjustment",
+            ["partner_id", "product_id", "lot_id"],
+        )
+
+    @api.model
+    def _crm_available(self, dealer, company, products, exclude_reports=None):
+        """What ``dealer`` has received and could still sell in ``company``, by
+        (product id, lot id or None): {key: (received less returns, available)}.
+        The lines of ``exclude_reports`` do not count as sold. One query."""
+        if not products:
+            return {}
+        for model in ("stock.move.line", "crm.channel.sellthrough.line", "crm.channel.stock.adjustment"):
+            self.env[model].flush_model()
+        excluded = tuple((exclude_reports or self.env["crm.channel.sellthrough"]).ids) or (0,)
+        product_ids = tuple(products.ids)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.product_id, m.lot_id, SUM(m.delivered - m.returned),
+                       SUM(m.delivered - m.returned - m.sold + m.adjusted)
+                  FROM (%(movements)s) m
+                 WHERE m.dealer_id = %(dealer)s AND m.company_id = %(company)s
+                 GROUP BY m.product_id, m.lot_id
+                """,
+                movements=self._crm_movements_sql(
+                    where_moves=SQL(
+                        "rp.commercial_partner_id = %s AND sml.product_id IN %s AND sml.company_id = %s",
+                        dealer.id,
+                        product_ids,
+                        company.id,
+                    ),
+                    where_lines=SQL(
+                        "l.partner_id = %s AND l.product_id IN %s AND l.company_id = %s AND l.report_id NOT IN %s",
+                        dealer.id,
+                        product_ids,
+                        company.id,
+                        excluded,
+                    ),
+                    where_adjustments=SQL(
+                        "a.partner_id = %s AND a.product_id IN %s AND a.company_id = %s",
+                        dealer.id,
+                        product_ids,
+                        company.id,
+                    ),
+                ),
+                dealer=dealer.id,
+                company=company.id,
+            )
+        )
+        return {
+            (product_id, lot_id): (received, available)
+            for product_id, lot_id, received, available in self.env.cr.fetchall()
+        }
+
+    # ------------------------------------------------------------------
+    # Alerts
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_crm_channel_stock_alerts(self):
+        run_isolated(
+            self.env["res.company"].search([]),
+            lambda company: self.with_company(company)._crm_stock_alerts(company),
+            "Channel stock alerts",
+        )
+
+    @api.model
+    def _crm_stock_alerts(self, company):
+        """Schedule an activity on each dealer whose channel stock is too high,
+        too low, or holds lots near expiry, for its channel manager: one open
+        activity per dealer and kind (not repeated while it is open)."""
+        high, low = company.crm_channel_stock_max_days, company.crm_channel_stock_min_days
+        expiry_days = company.crm_channel_stock_expiry_days
+        problems = defaultdict(lambda: defaultdict(list))
+        domain = [("company_id", "=", company.id), ("quantity", ">", 0)]
+        for stock in self.sudo().search(domain):
+            if high and stock.days_of_stock and stock.days_of_stock > high:
+                problems[stock.partner_id]["high"].append(stock)
+            elif low and stock.days_of_stock is not False and stock.recent_sold_qty and stock.days_of_stock < low:
+                problems[stock.partner_id]["low"].append(stock)
+        lot_model = self.env["stock.lot"]
+        if expiry_days and "expiration_date" in lot_model._fields:
+            limit = fields.Datetime.now() + timedelta(days=expiry_days)
+            for stock in self.sudo().search(domain + [("lot_id", "!=", False)]):
+                expiry = stock.lot_id.expiration_date
+                if expiry and expiry <= limit:
+                    problems[stock.partner_id]["expiry"].append(stock)
+        titles = {
+            "high": _("Channel stock too high"),
+            "low": _("Channel stock too low"),
+            "expiry": _("Channel stock near expiry"),
+        }
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        for dealer, kinds in problems.items():
+            existing = set(
+                self.env["mail.activity"]
+                .sudo()
+                .search([("res_model", "=", "res.partner"), ("res_id", "=", dealer.id)])
+                .mapped("summary")
+            )
+            for kind, stocks in kinds.items():
+                if titles[kind] in existing:
+                    continue
+                lines = "\n".join(
+                    f"{stock.product_id.display_name}{' / ' + stock.lot_id.name if stock.lot_id else ''}: "
+                    f"{stock.quantity:g}" + (f" ({stock.days_of_stock:.0f} d)" if stock.days_of_stock else "")
+                    for stock in stocks
+                )
+                dealer.sudo().activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=titles[kind],
+                    note=lines,
+                    user_id=(dealer.crm_channel_manager_id or self.env.ref("base.user_admin")).id,
+                )

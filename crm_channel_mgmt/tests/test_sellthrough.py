@@ -1,0 +1,229 @@
+from datetime import timedelta
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .sellthrough_common import SellthroughCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSellthroughImport(SellthroughCommon):
+    def test_import_happy_path(self):
+        wizard = self._wizard(
+            [self._row(10), self._row(5, customer="上海瑞金医院"), self._row(20, lot="B2601", code="BLG-10")],
+            user=self.channel_user,
+        )
+        wizard.action_preview()
+        self.assertEqual(wizard.error_count, 0, wizard.line_ids.mapped("message"))
+        self.assertEqual(wizard.row_count, 3)
+        wizard.action_import()
+        report = wizard.report_id
+        self.assertEqual(report.partner_id, self.dealer_sh)
+        self.assertEqual(report.source, "import")
+        self.assertEqual(len(report.line_ids), 3)
+        line = report.line_ids.filtered(lambda line: line.customer_name == "上海瑞金医院")
+        self.assertEqual(line.lot_id, self.lot_a1)
+        self.assertEqual(line.state_id, self.state_sh)
+        self.assertEqual(line.amount, 62.5)
+        self.assertEqual(self._stock(self.dealer_sh, self.amoxicillin, self.lot_a1).quantity, 85)
+        self.assertEqual(self._stock(self.dealer_sh, self.banlangen, self.lot_b1).quantity, 30)
+
+    def _assert_refused(self, rows, column, text, **kwargs):
+        wizard = self._wizard(rows, **kwargs)
+        wizard.action_preview()
+        errors = wizard.line_ids.filtered(lambda line: line.severity == "error")
+        self.assertTrue(errors, f"expected an error about {text}")
+        self.assertIn(column, errors.mapped("column"))
+        self.assertTrue(any(text in message for message in errors.mapped("message")), errors.mapped("message"))
+        with self.assertRaises(UserError) as catcher:
+            wizard.action_import()
+        self.assertIn("Nothing was imported", str(catcher.exception))
+        self.assertFalse(self._reports(kwargs.get("dealer")))
+        self.assertFalse(self.env["crm.channel.sellthrough.line"].search([("partner_id", "=", self.dealer_sh.id)]))
+        return errors
+
+    def test_unknown_product(self):
+        errors = self._assert_refused([self._row(1), self._row(1, code="NOPE-1")], "产品编码", "Unknown product")
+        self.assertEqual(errors.row, 3)
+
+    def test_unknown_lot(self):
+        self._assert_refused([self._row(1), self._row(1, lot="X9999")], "批号", "Unknown lot")
+
+    def test_lot_never_received(self):
+        # lot A2602 went to the Jiangsu dealer only
+        self._assert_refused([self._row(1), self._row(1, lot="A2602")], "批号", "never received lot A2602")
+
+    def test_quantity_above_what_the_dealer_had(self):
+        # 100 received: 60 + 50 cannot both have been sold
+        errors = self._assert_refused([self._row(60), self._row(50)], "数量", "exceed what dealer")
+        self.assertEqual(errors.row, 3)
+
+    def test_lot_required_and_quantity_positive(self):
+        self._assert_refused([self._row(1, lot="")], "批号", "the lot is required")
+        self._assert_refused([self._row(-3)], "数量", "must be positive")
+        self._assert_refused([self._row("abc")], "数量", "must be a number")
+
+    def test_date_outside_period(self):
+        self._assert_refused(
+            [self._row(1), self._row(1, day=self.date_from - timedelta(days=1))], "销售日期", "outside"
+        )
+
+    def test_missing_columns_and_formula(self):
+        with self.assertRaises(UserError):
+            self._wizard([["x", "y"]], header=["foo", "bar"]).action_preview()
+        wizard = self._wizard([self._row(1, customer="+1+2 药房")])
+        wizard.action_import()
+        self.assertEqual(wizard.report_id.line_ids.customer_name, "'+1+2 药房")
+
+    def test_repeated_period_refused_or_replaced(self):
+        self._wizard([self._row(40)]).action_import()
+        first = self._reports()
+        # refused: the existing report stays, nothing new
+        wizard = self._wizard([self._row(50)])
+        wizard.action_preview()
+        self.assertIn("already has a report", " ".join(wizard.line_ids.mapped("message")))
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        self.assertEqual(self._reports(), first)
+        # replaced: the old lines no longer count against the stock (40 + 70 > 100 otherwise)
+        wizard = self._wizard([self._row(70)], user=self.channel_manager, policy="replace")
+        wizard.action_import()
+        self.assertFalse(first.exists())
+        self.assertEqual(self._reports().line_ids.quantity, 70)
+        self.assertEqual(self._stock(self.dealer_sh, self.amoxicillin, self.lot_a1).quantity, 30)
+
+    def test_back_office_lines_meet_the_same_checks(self):
+        report = (
+            self.env["crm.channel.sellthrough"]
+            .with_user(self.channel_user)
+            .create({"partner_id": self.dealer_sh.id, "date_from": self.date_from, "date_to": self.date_to})
+        )
+        vals = {
+            "date": self.date_from,
+            "product_id": self.amoxicillin.id,
+            "lot_id": self.lot_a1.id,
+            "quantity": 30,
+            "customer_name": "药店",
+        }
+        report.write({"line_ids": [Command.create(vals)]})
+        with self.assertRaises(ValidationError):
+            report.write({"line_ids": [Command.create(dict(vals, quantity=80))]})
+        with self.assertRaises(ValidationError):
+            report.write({"line_ids": [Command.create(dict(vals, quantity=1, lot_id=self.lot_a2.id))]})
+        with self.assertRaises(ValidationError):
+            report.write({"line_ids": [Command.create(dict(vals, quantity=1, date=self.date_to + timedelta(days=1)))]})
+        with self.assertRaises(ValidationError):
+            self.env["crm.channel.sellthrough"].create(
+                {"partner_id": self.dealer_sh.id, "date_from": self.date_to, "date_to": self.date_to}
+            )
+        self.assertEqual(report.quantity, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestChannelStock(SellthroughCommon):
+    def test_stock_after_deliveries_returns_reports_and_adjustments(self):
+        self._ship(self.dealer_sh, self.amoxicillin, 20, self.lot_a1)
+        self._ship(self.dealer_sh, self.amoxicillin, 15, self.lot_a1, back=True)
+        self._wizard([self._row(25)]).action_import()
+        self.env["crm.channel.stock.adjustment"].with_user(self.channel_manager).create(
+            {
+                "partner_id": self.dealer_sh.id,
+                "product_id": self.amoxicillin.id,
+                "lot_id": self.lot_a1.id,
+                "quantity": -5,
+                "reason": "破损",
+            }
+        )
+        stock = self._stock(self.dealer_sh, self.amoxicillin, self.lot_a1).with_user(self.channel_user)
+        self.assertEqual(
+            (stock.delivered_qty, stock.returned_qty, stock.sold_qty, stock.adjusted_qty, stock.quantity),
+            (120, 15, 25, -5, 75),
+        )
+        # 25 sold over the last 90 days: 75 last 270 days
+        self.assertAlmostEqual(stock.days_of_stock, 270)
+        self.assertEqual(self._stock(self.dealer_js, self.amoxicillin, self.lot_a2).quantity, 30)
+        flow = self.env["crm.channel.sellthrough.flow"].search(
+            [("partner_id", "=", self.dealer_sh.id), ("product_id", "=", self.amoxicillin.id)]
+        )
+        self.assertEqual(sum(flow.mapped("sell_in_qty")), 105)
+        self.assertEqual(sum(flow.mapped("sell_through_qty")), 25)
+
+    def test_alerts(self):
+        self.company.write({"crm_channel_stock_max_days": 100, "crm_channel_stock_min_days": 0})
+        self.dealer_sh.crm_channel_manager_id = self.channel_manager
+        self._wizard([self._row(5)]).action_import()  # 95 left at 5 per 90 days
+        self.env["crm.channel.stock"]._crm_stock_alerts(self.company)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.dealer_sh.id)]
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.channel_manager)
+        self.assertIn("阿莫西林胶囊", str(activity.note))
+        self.env["crm.channel.stock"]._crm_stock_alerts(self.company)
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.dealer_sh.id)]
+            ),
+            1,
+            "not repeated while open",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSellthroughSecurity(SellthroughCommon):
+    def test_access(self):
+        self._wizard([self._row(5)]).action_import()
+        report = self._reports()
+        # channel user: reads, imports, cannot delete a report nor adjust stock
+        self.assertTrue(report.with_user(self.channel_user).line_ids)
+        with self.assertRaises(AccessError):
+            report.with_user(self.channel_user).unlink()
+        with self.assertRaises(AccessError):
+            self.env["crm.channel.stock.adjustment"].with_user(self.channel_user).create(
+                {"partner_id": self.dealer_sh.id, "product_id": self.amoxicillin.id, "quantity": 1, "reason": "x"}
+            )
+        # salesperson without the channel group: nothing
+        with self.assertRaises(AccessError):
+            report.with_user(self.salesman).read(["name"])
+        # a dealer's portal user reads its own reports only, writes nothing
+        portal_sh = self._user("st_portal_sh", "base.group_portal")
+        portal_sh.partner_id.parent_id = self.dealer_sh
+        portal_js = self._user("st_portal_js", "base.group_portal")
+        portal_js.partner_id.parent_id = self.dealer_js
+        Report = self.env["crm.channel.sellthrough"]
+        self.assertEqual(Report.with_user(portal_sh).search([]), report)
+        self.assertFalse(Report.with_user(portal_js).search([]))
+        with self.assertRaises(AccessError):
+            report.with_user(portal_sh).write({"note": "x"})
+        with self.assertRaises(AccessError):
+            self.env["crm.channel.sellthrough.import"].with_user(portal_sh).create({"partner_id": self.dealer_sh.id})
+
+    def test_multi_company(self):
+        company_b = self.setup_other_company(name="Channel Company B")["company"]
+        self._wizard([self._row(5)]).action_import()
+        user_b = self._user(
+            "st_user_b",
+            "sales_team.group_sale_salesman,crm_channel_mgmt.crm_channel_mgmt_group_manager",
+            company=company_b,
+        )
+        self.assertFalse(self.env["crm.channel.sellthrough"].with_user(user_b).search([]))
+        self.assertFalse(self.env["crm.channel.sellthrough.line"].with_user(user_b).search([]))
+        self.assertFalse(self.env["crm.channel.stock"].with_user(user_b).search([]))
+        self.assertFalse(self.env["crm.channel.sellthrough.flow"].with_user(user_b).search([]))
+        # in company B, the dealer received nothing: a report there is refused
+        wizard = (
+            self.env["crm.channel.sellthrough.import"]
+            .with_user(user_b)
+            .create(
+                {
+                    "partner_id": self.dealer_sh.id,
+                    "date_from": self.date_from,
+                    "date_to": self.date_to,
+                    "file": self._workbook([self._row(1)]),
+                    "filename": "b.xlsx",
+                }
+            )
+        )
+        wizard.action_preview()
+        self.assertTrue(wizard.error_count)

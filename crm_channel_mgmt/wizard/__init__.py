@@ -1,0 +1,1 @@
+from . import crm_channel_sellthrough_import

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Benchmark of commissions earned on customer payments (crm_channel_commission).
+
+    python3 tests/runner/suite.py bench commission -d bench_commission [--payments 20000] [--lines 3]
+
+Not part of the test suite. In one transaction that is rolled back at the end, it
+1. creates ``--payments`` / 2 posted customer invoices of ``--lines`` lines (no
+   taxes): half for a customer without agents and invoiced without salesperson
+   (the plain arm), half for a customer with an external agent whose commission
+   type has a category rate, invoiced by a salesperson who is an agent with
+   tiers (the commission arm: two agents, every rate kind);
+2. pays every invoice in two payments (a partial one for half, then the rest)
+   through Odoo's payment wizard (``account.payment.register``), alternating a
+   payment of the plain arm, with the commission hook switched off (Odoo's own
+   payment registration), and one of the commission arm with the hook on
+   (``common.alternate_arms``);
+3. prints time and queries of both arms per payment, their ratio (target
+   <= 1.2) and checks that the commission arm earned the whole commission.
+A database given with ``-d`` that does not exist is created with
+crm_channel_commission installed, without demo data.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import alternate_arms, bench_parser, measure, open_env  # noqa: E402
+
+TARGET_RATIO = 1.20
+
+
+def get_parser():
+    parser = bench_parser("Commissions: payment registration with and without commission computation")
+    parser.description = __doc__
+    parser.set_defaults(modules="crm_channel_commission")
+    parser.add_argument("--payments", type=int, default=20000, help="payments in all, half per arm")
+    parser.add_argument("--lines", type=int, default=3, help="lines per invoice")
+    return parser
+
+
+def setup(env, args):
+    from odoo import Command  # noqa: PLC0415
+
+    company = env.ref("base.main_company")
+    categ = env["product.category"].create({"name": "Bench commission category"})
+    products = env["product.product"].create(
+        [
+            {"name": f"Bench commission product {i}", "categ_id": categ.id, "type": "service", "taxes_id": []}
+            for i in range(args.lines)
+        ]
+    )
+    commission_agent = env["commission"].create(
+        {
+            "name": "Bench agent 10%",
+            "fix_qty": 10,
+            "company_id": company.id,
+            "crm_rule_ids": [Command.create({"categ_id": categ.id, "percent": 8})],
+        }
+    )
+    commission_tiers = env["commission"].create(
+        {
+            "name": "Bench tiers",
+            "commission_type": "section",
+            "company_id": company.id,
+            "section_ids": [
+                Command.create({"amount_from": 0, "amount_to": 1000, "percent": 2}),
+                Command.create({"amount_from": 1000, "amount_to": 1e12, "percent": 4}),
+            ],
+        }
+    )
+    agent = env["res.partner"].create(
+        {"name": "Bench agent", "agent": True, "agent_type": "agent", "commission_id": commission_agent.id}
+    )
+    salesman = env["res.users"].create({"name": "Bench salesman", "login": "bench_commission_salesman"})
+    salesman.partner_id.write({"agent": True, "agent_type": "salesman", "commission_id": commission_tiers.id})
+    plain_customer = env["res.partner"].create({"name": "Bench plain customer", "is_company": True})
+    agent_customer = env["res.partner"].create(
+        {"name": "Bench agent customer", "is_company": True, "agent_ids": [Command.link(agent.id)]}
+    )
+    invoices = {False: env["account.move"], True: env["account.move"]}
+    per_arm = args.payments // 4  # two payments per invoice, two arms
+    for arm, customer, user in ((False, plain_customer, False), (True, agent_customer, salesman.id)):
+        for start in range(0, per_arm, 500):
+            batch = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customer.id,
+                        "invoice_user_id": user,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"product_id": p.id, "quantity": 1, "price_unit": 300.0 + i % 7, "tax_ids": []}
+                            )
+                            for p in products
+                        ],
+                    }
+                    for i in range(start, min(per_arm, start + 500))
+                ]
+            )
+            batch.action_post()
+            invoices[arm] |= batch
+            env.flush_all()
+    return company, invoices
+
+
+def main():
+    args = get_parser().parse_args()
+    with open_env(args, commit=False) as env:
+        company, invoices = setup(env, args)
+        env = env(context=dict(env.context, allowed_company_ids=company.ids))
+        env.cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE crm_channel_commission_line")
+        Partial = env.registry["account.partial.reconcile"]
+        hook = Partial._crm_commission_earn
+
+        def items(moves):
+            # the first payment of each invoice pays half, the second the rest
+            return [(move, half) for move in moves for half in (True, False)]
+
+        def pay(item, on):
+            move, half = item
+            Partial._crm_commission_earn = hook if on else (lambda self: None)
+            wizard = (
+                env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=move.ids)
+                .create({"amount": move.amount_residual / 2} if half else {})
+            )
+            with measure(env.cr) as result:
+                wizard._create_payments()
+            return result
+
+        try:
+            arms = alternate_arms(items(invoices[False]), items(invoices[True]), pay)
+        finally:
+            Partial._crm_commission_earn = hook
+        lines = env["crm.channel.commission.line"].search([("move_id", "in", invoices[True].ids)])
+        earned = sum(lines.mapped("amount"))
+        paid = set(invoices[True].mapped("payment_state"))
+        # every invoice: agent 8% (category rate) + salesperson 2% (base below 1,000)
+        expected = sum(round(m.amount_untaxed * 0.08, 2) + round(m.amount_untaxed * 0.02, 2) for m in invoices[True])
+        assert not env["crm.channel.commission.line"].search_count([("move_id", "in", invoices[False].ids)])
+
+    counted = arms["counted"]
+    ratio = arms["time_on"] / arms["time_off"] if arms["time_off"] else float("nan")
+    print(
+        f"payments per arm: {counted} measured (after {arms['warm']} warm-up payments per arm), "
+        f"{args.lines} lines per invoice"
+    )
+    for arm, label in (("off", "plain payment registration"), ("on", "with commissions")):
+        seconds, queries = arms[f"time_{arm}"], arms[f"queries_{arm}"]
+        print(
+            f"{label}: {seconds:.2f} s, {queries} queries "
+            f"({seconds / counted * 1000:.1f} ms, {queries / counted:.1f} queries per payment)"
+        )
+    print(f"ratio on/off: {ratio:.3f} (target <= {TARGET_RATIO}); run took {arms['total']:.1f} s")
+    print(f"commission lines: {len(lines)}, earned {earned:.2f} of {expected:.2f} expected; invoices {sorted(paid)}")
+    ok = ratio <= TARGET_RATIO and abs(earned - expected) < 0.01 and paid == {"paid"}
+    print("RESULT:", "within targets" if ok else "OUTSIDE TARGETS")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
