@@ -58,7 +58,7 @@ class SmsSms(models.Model):
     gateway_bulk_id = fields.Many2one("sms.gateway.bulk", string="Bulk Send", readonly=True, index="btree_not_null")
 
     def init(self):
-        super().init()
+        res = super().init()
         # what the queue job looks for: due messages of a gateway
         create_index(
             self.env.cr,
@@ -67,6 +67,7 @@ class SmsSms(models.Model):
             ["gateway_id", "gateway_next_try", "id"],
             where="gateway_state IN ('queued', 'unknown', 'inflight')",
         )
+        return res
 
     # ------------------------------------------------------------------ CRUD
 

@@ -82,6 +82,42 @@ class TestSmsGatewayOutbound(SmsGatewayCommon):
         self.assertEqual(set(messages.mapped("state")), {"pending"})
         self.assertGreater(sum(messages.mapped("gateway_attempts")), 1000)
 
+    def test_scheduler_steps(self):
+        """Under the scheduler a step claims, the next step sends; a step that died in
+        between leaves the claim to be settled by status, not sent blindly."""
+        cron = self.env.ref("crm_sms_gateway.ir_cron_sms_gateway_queue")
+
+        def scheduler_call(run=True):
+            progress = cron._add_progress()[1]
+            if run:
+                self.env["sms.sms"].with_context(
+                    cron_id=cron.id, ir_cron_progress_id=progress.id
+                )._gateway_process_queue()
+            self.env.invalidate_all()
+            return progress
+
+        messages = self._create_sms(3)
+        messages.send()
+        progress = scheduler_call()
+        self.assertEqual(set(messages.mapped("gateway_state")), {"inflight"})
+        self.assertEqual((progress.done, progress.remaining), (3, 3))
+        scheduler_call()
+        self.assertEqual(set(messages.mapped("state")), {"pending"})
+        self.assertEqual(set(self.app.calls.values()), {1})
+        # a claim whose next call died (its progress exists, its work was rolled back)
+        others = self._create_sms(2)
+        others.send()
+        scheduler_call()
+        scheduler_call(run=False)
+        with patch.object(SmsGateway, "_call_status", autospec=True, side_effect=SmsGateway._call_status) as status:
+            scheduler_call()
+        self.assertEqual(status.call_count, 2)
+        self.assertEqual(set(others.mapped("gateway_state")), {"inflight"})  # not found: claimed again
+        scheduler_call()
+        self.assertEqual(set(others.mapped("state")), {"pending"})
+        self.assertEqual(set(self.app.taken.values()), {1})
+        self.assertEqual(len(self.app.taken), 5)
+
     def test_unknown_outcome_settled_by_status(self):
         taken, lost = self._create_sms(2)
         first_call = {taken.uuid: "timeout_taken", lost.uuid: "timeout_lost"}
