@@ -167,15 +167,16 @@ class CrmChannelStock(models.Model):
         )
 
     @api.model
-    def _crm_available(self, dealer, company, products, exclude_reports=None):
+    def _crm_available(self, dealer, company, products, exclude_reports=None, exclude_lines=None):
         """What ``dealer`` has received and could still sell in ``company``, by
         (product id, lot id or None): {key: (received less returns, available)}.
-        The lines of ``exclude_reports`` do not count as sold. One query."""
+        The lines of ``exclude_reports`` and ``exclude_lines`` do not count as sold. One query."""
         if not products:
             return {}
         for model in ("stock.move.line", "crm.channel.sellthrough.line", "crm.channel.stock.adjustment"):
             self.env[model].flush_model()
-        excluded = tuple((exclude_reports or self.env["crm.channel.sellthrough"]).ids) or (0,)
+        excluded = list((exclude_reports or self.env["crm.channel.sellthrough"]).ids)
+        excluded_lines = list((exclude_lines or self.env["crm.channel.sellthrough.line"]).ids)
         product_ids = tuple(products.ids)
         self.env.cr.execute(
             SQL(
@@ -194,11 +195,13 @@ class CrmChannelStock(models.Model):
                         company.id,
                     ),
                     where_lines=SQL(
-                        "l.partner_id = %s AND l.product_id IN %s AND l.company_id = %s AND l.report_id NOT IN %s",
+                        "l.partner_id = %s AND l.product_id IN %s AND l.company_id = %s"
+                        " AND NOT l.report_id = ANY(%s) AND NOT l.id = ANY(%s)",
                         dealer.id,
                         product_ids,
                         company.id,
                         excluded,
+                        excluded_lines,
                     ),
                     where_adjustments=SQL(
                         "a.partner_id = %s AND a.product_id IN %s AND a.company_id = %s",
