@@ -40,7 +40,7 @@ class CrmChannelSellthrough(models.Model):
     )
     filename = fields.Char(string="File Name", readonly=True)
     line_ids = fields.One2many("crm.channel.sellthrough.line", "report_id", string="Lines", copy=True)
-    line_count = fields.Integer(compute="_compute_totals", string="Line Count")
+    line_count = fields.Integer(compute="_compute_totals")
     quantity = fields.Float(compute="_compute_totals", string="Quantity Sold", digits="Product Unit of Measure")
     note = fields.Text()
 

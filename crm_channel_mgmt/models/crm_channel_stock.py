@@ -167,7 +167,7 @@ class CrmChannelStock(models.Model):
         )
 
     @api.model
-    def _crm_available(self, dealer, company, products, exclude_reports=None, exclude_lines=None):
+    def _crm_available(self, dealer, company, products, exclude_reports=None, exclude_lines=()):
         """What ``dealer`` has received and could still sell in ``company``, by
         (product id, lot id or None): {key: (received less returns, available)}.
         The lines of ``exclude_reports`` and ``exclude_lines`` do not count as sold. One query."""
@@ -176,7 +176,6 @@ class CrmChannelStock(models.Model):
         for model in ("stock.move.line", "crm.channel.sellthrough.line", "crm.channel.stock.adjustment"):
             self.env[model].flush_model()
         excluded = list((exclude_reports or self.env["crm.channel.sellthrough"]).ids)
-        excluded_lines = list((exclude_lines or self.env["crm.channel.sellthrough.line"]).ids)
         product_ids = tuple(products.ids)
         self.env.cr.execute(
             SQL(
@@ -196,12 +195,11 @@ class CrmChannelStock(models.Model):
                     ),
                     where_lines=SQL(
                         "l.partner_id = %s AND l.product_id IN %s AND l.company_id = %s"
-                        " AND NOT l.report_id = ANY(%s) AND NOT l.id = ANY(%s)",
+                        " AND NOT l.report_id = ANY(%s)",
                         dealer.id,
                         product_ids,
                         company.id,
                         excluded,
-                        excluded_lines,
                     ),
                     where_adjustments=SQL(
                         "a.partner_id = %s AND a.product_id IN %s AND a.company_id = %s",
@@ -214,10 +212,16 @@ class CrmChannelStock(models.Model):
                 company=company.id,
             )
         )
-        return {
-            (product_id, lot_id): (received, available)
+        result = {
+            (product_id, lot_id): [received, available]
             for product_id, lot_id, received, available in self.env.cr.fetchall()
         }
+        # lines being checked (already flushed) are given back rather than filtered out in SQL
+        for line in exclude_lines:
+            key = (line.product_id.id, line.lot_id.id or None)
+            if key in result:
+                result[key][1] += line.quantity
+        return {key: tuple(values) for key, values in result.items()}
 
     # ------------------------------------------------------------------
     # Alerts
