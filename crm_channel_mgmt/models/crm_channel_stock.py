@@ -217,7 +217,7 @@ class CrmChannelStock(models.Model):
             for product_id, lot_id, received, available in self.env.cr.fetchall()
         }
         # lines being checked (already flushed) are given back rather than filtered out in SQL
-        for line in exclude_lines:
+        for line in exclude_lines or ():
             key = (line.product_id.id, line.lot_id.id or None)
             if key in result:
                 result[key][1] += line.quantity
