@@ -40,7 +40,7 @@ class CrmChannelSellthrough(models.Model):
     )
     filename = fields.Char(string="File Name", readonly=True)
     line_ids = fields.One2many("crm.channel.sellthrough.line", "report_id", string="Lines", copy=True)
-    line_count = fields.Integer(compute="_compute_totals", string="Line Count")
+    line_count = fields.Integer(compute="_compute_totals")
     quantity = fields.Float(compute="_compute_totals", string="Quantity Sold", digits="Product Unit of Measure")
     note = fields.Text()
 
@@ -173,9 +173,9 @@ class CrmChannelSellthroughLine(models.Model):
         """Check these lines against their report's period and the dealer's
         channel stock; return [(line, message)]. A few queries for the whole set."""
         errors = []
-        # every line of the reports: what a new line may sell depends on the report's other lines
+        # the report's other lines count as sold: a few queries per report, whatever its size
         for report in self.report_id:
-            lines = report.line_ids
+            lines = self.filtered(lambda line, report=report: line.report_id == report)
             rows = [
                 {
                     "key": line,
@@ -194,24 +194,25 @@ class CrmChannelSellthroughLine(models.Model):
                     report.date_from,
                     report.date_to,
                     rows,
-                    exclude_reports=report,
+                    exclude_lines=lines,
                 )
             ]
         return errors
 
     @api.model
-    def _crm_check_rows(self, dealer, company, date_from, date_to, rows, exclude_reports=None):
+    def _crm_check_rows(self, dealer, company, date_from, date_to, rows, exclude_reports=None, exclude_lines=None):
         """The checks of a report's lines, shared by the back office, the import and the portal.
 
         :param rows: dicts with key (returned with each error), date, product
             (product.product), lot (stock.lot or empty) and quantity
         :param exclude_reports: reports whose lines do not count as already sold
-            (the report being checked, or the one it replaces)
+            (the one the checked rows replace)
+        :param exclude_lines: lines that do not count as already sold (the lines checked)
         :return: [(key, field, message)] with field in date, product, lot, quantity
         """
         errors = []
         products = self.env["product.product"].browse({row["product"].id for row in rows})
-        stock = self.env["crm.channel.stock"]._crm_available(dealer, company, products, exclude_reports)
+        stock = self.env["crm.channel.stock"]._crm_available(dealer, company, products, exclude_reports, exclude_lines)
         wanted = defaultdict(float)
         for row in rows:
             product, lot = row["product"], row["lot"]
@@ -265,6 +266,7 @@ class CrmChannelSellthroughLine(models.Model):
                 )
                 continue
             wanted[key] += row["quantity"]
+            lot_label = f" ({lot.name})" if lot else ""
             if float_compare(wanted[key], available, precision_rounding=product.uom_id.rounding or 0.01) > 0:
                 errors.append(
                     (
@@ -275,7 +277,7 @@ class CrmChannelSellthroughLine(models.Model):
                             "dealer %(dealer)s could have had (%(available)s: received, less returns, sales "
                             "already reported, plus adjustments).",
                             product=product.display_name,
-                            lot=f" ({lot.name})" if lot else "",
+                            lot=lot_label,
                             wanted=round(wanted[key], 4),
                             dealer=dealer.display_name,
                             available=round(available, 4),

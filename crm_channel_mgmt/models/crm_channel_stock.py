@@ -167,15 +167,15 @@ class CrmChannelStock(models.Model):
         )
 
     @api.model
-    def _crm_available(self, dealer, company, products, exclude_reports=None):
+    def _crm_available(self, dealer, company, products, exclude_reports=None, exclude_lines=()):
         """What ``dealer`` has received and could still sell in ``company``, by
         (product id, lot id or None): {key: (received less returns, available)}.
-        The lines of ``exclude_reports`` do not count as sold. One query."""
+        The lines of ``exclude_reports`` and ``exclude_lines`` do not count as sold. One query."""
         if not products:
             return {}
         for model in ("stock.move.line", "crm.channel.sellthrough.line", "crm.channel.stock.adjustment"):
             self.env[model].flush_model()
-        excluded = tuple((exclude_reports or self.env["crm.channel.sellthrough"]).ids) or (0,)
+        excluded = list((exclude_reports or self.env["crm.channel.sellthrough"]).ids)
         product_ids = tuple(products.ids)
         self.env.cr.execute(
             SQL(
@@ -194,7 +194,8 @@ class CrmChannelStock(models.Model):
                         company.id,
                     ),
                     where_lines=SQL(
-                        "l.partner_id = %s AND l.product_id IN %s AND l.company_id = %s AND l.report_id NOT IN %s",
+                        "l.partner_id = %s AND l.product_id IN %s AND l.company_id = %s"
+                        " AND NOT l.report_id = ANY(%s)",
                         dealer.id,
                         product_ids,
                         company.id,
@@ -211,10 +212,16 @@ class CrmChannelStock(models.Model):
                 company=company.id,
             )
         )
-        return {
-            (product_id, lot_id): (received, available)
+        result = {
+            (product_id, lot_id): [received, available]
             for product_id, lot_id, received, available in self.env.cr.fetchall()
         }
+        # lines being checked (already flushed) are given back rather than filtered out in SQL
+        for line in exclude_lines or ():
+            key = (line.product_id.id, line.lot_id.id or None)
+            if key in result:
+                result[key][1] += line.quantity
+        return {key: tuple(values) for key, values in result.items()}
 
     # ------------------------------------------------------------------
     # Alerts

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     crm_channel_stock_max_days = fields.Integer(
         string="Channel Stock: Most Days",
@@ -25,7 +25,7 @@ class ResCompany(models.Model):
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     crm_channel_stock_max_days = fields.Integer(related="company_id.crm_channel_stock_max_days", readonly=False)
     crm_channel_stock_min_days = fields.Integer(related="company_id.crm_channel_stock_min_days", readonly=False)

@@ -7,7 +7,7 @@ from odoo import Command, fields
 
 from .common import ChannelCommon
 
-HEADER = ["销售日期", "产品编码", "产品名称", "批号", "数量", "单价", "客户名称", "省份", "城市"]
+HEADER = ("销售日期", "产品编码", "产品名称", "批号", "数量", "单价", "客户名称", "省份", "城市")
 
 
 class SellthroughCommon(ChannelCommon):
@@ -90,7 +90,7 @@ class SellthroughCommon(ChannelCommon):
         book = Workbook()
         sheet = book.active
         sheet.title = "流向明细"
-        sheet.append(header)
+        sheet.append(list(header))
         for row in rows:
             sheet.append(list(row))
         output = io.BytesIO()

@@ -75,7 +75,7 @@ class CrmChannelSellthroughImport(models.TransientModel):
     )
     line_ids = fields.One2many("crm.channel.sellthrough.import.line", "import_id", string="Problems", readonly=True)
     row_count = fields.Integer(string="Lines", readonly=True)
-    quantity = fields.Float(string="Quantity", readonly=True, digits="Product Unit of Measure")
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
     error_count = fields.Integer(string="Errors", readonly=True)
     replaced_count = fields.Integer(string="Reports Replaced", readonly=True)
     report_id = fields.Many2one("crm.channel.sellthrough", string="Report", readonly=True)
