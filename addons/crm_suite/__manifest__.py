@@ -13,6 +13,7 @@
         "crm_service_desk",
         "crm_channel_mgmt",
         "crm_industry_pharma",
+        "crm_sms_gateway",
     ],
     "data": [],
     "demo": [

@@ -2,7 +2,14 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 
 from odoo.addons.crm_core_ext.tools.partner_keys import crm_credit_code_is_valid
 
-SUITE = ("crm_core_ext", "crm_loyalty", "crm_service_desk", "crm_channel_mgmt", "crm_industry_pharma")
+SUITE = (
+    "crm_core_ext",
+    "crm_loyalty",
+    "crm_service_desk",
+    "crm_channel_mgmt",
+    "crm_industry_pharma",
+    "crm_sms_gateway",
+)
 
 
 def _with_demo(env):
