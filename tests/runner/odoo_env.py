@@ -130,10 +130,15 @@ def read_manifest(module_dir):
 
 
 def suite_addons_dirs(extra=()):
-    """Addons directories of the suite: the repo root, addons/ once it holds modules, then extras."""
+    """Addons directories of the suite: addons/ once it holds modules, the repo root, then extras.
+
+    addons/ comes first: Odoo's translation exporter names a file's module
+    after the first addons path that contains it, so with the root first the
+    Python messages of addons/crm_sms_gateway would belong to a module called
+    "addons" (and escape the i18n tests)."""
     dirs = [REPO]
     if is_addons_dir(REPO / "addons"):
-        dirs.append(REPO / "addons")
+        dirs.insert(0, REPO / "addons")
     for path in extra:
         path = Path(path).expanduser().resolve()
         if not is_addons_dir(path):
