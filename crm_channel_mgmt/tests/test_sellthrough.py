@@ -1,7 +1,11 @@
+import contextlib
 from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import check_method_name
 from odoo.tests import tagged
 
 from .sellthrough_common import SellthroughCommon
@@ -227,3 +231,65 @@ class TestSellthroughSecurity(SellthroughCommon):
         )
         wizard.action_preview()
         self.assertTrue(wizard.error_count)
+
+
+@tagged("post_install", "-at_install")
+class TestSellthroughImportSpeed(SellthroughCommon):
+    """The import checks every row once, set-based, then inserts the lines with
+    their final values: no second check of each batch, no recompute and UPDATE
+    of every line at the next flush."""
+
+    IMPORT_QUERIES = 24
+
+    def _import(self, rows, months, measure=True):
+        date_from = self.date_from + relativedelta(months=months)
+        wizard = self._wizard(
+            [self._row(quantity, lot, code, date_from, customer) for quantity, lot, code, customer in rows],
+            user=self.channel_user,
+            date_from=date_from,
+            date_to=date_from + relativedelta(day=31),
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(self.IMPORT_QUERIES) if measure else contextlib.nullcontext():
+            wizard.action_import()
+        return wizard.report_id
+
+    def test_import_queries_and_stored_values(self):
+        def rows(count, quantity):
+            return [(quantity, "A2601", "AMX-250", f"上海药房{index}") for index in range(count)] + [
+                (2, "B2601", "BLG-10", "上海中医院")
+            ]
+
+        self._import(rows(20, 1), months=-2, measure=False)  # warms the registry's caches
+        self._import(rows(20, 1), months=-1)
+        # four times the rows: the same queries (an import costs a fixed number of queries per batch)
+        report = self._import(rows(80, 0.5), months=0)
+        self.assertEqual(len(report.line_ids), 81)
+        self.env.invalidate_all()
+        line = report.with_user(self.channel_user).line_ids.filtered(lambda line: line.lot_id == self.lot_b1)
+        self.assertEqual(
+            (line.partner_id, line.company_id, line.channel_level_id, line.amount),
+            (self.dealer_sh, self.company, self.level_dealer, 25.0),
+        )
+        self.assertEqual(self._stock(self.dealer_sh, self.amoxicillin, self.lot_a1).quantity, 20)
+        self.assertEqual(self._stock(self.dealer_sh, self.banlangen, self.lot_b1).quantity, 44)
+
+    def test_lines_outside_the_import_are_checked(self):
+        report = self._wizard([self._row(10)], user=self.channel_user).action_import() and self._reports()
+        vals = {
+            "date": self.date_from,
+            "product_id": self.amoxicillin.id,
+            "lot_id": self.lot_a1.id,
+            "quantity": 95,
+            "customer_name": "药店",
+        }
+        # 10 imported + 95 > 100 received: refused once the import is over
+        with self.assertRaises(ValidationError):
+            report.with_user(self.channel_user).write({"line_ids": [Command.create(vals)]})
+        with self.assertRaises(ValidationError):
+            self.env["crm.channel.sellthrough.line"].with_user(self.channel_user).create(
+                dict(vals, report_id=report.id, lot_id=self.lot_a2.id, quantity=1)
+            )
+        # the trusted path is private: RPC cannot reach it
+        with self.assertRaises(AccessError):
+            check_method_name("_crm_create_checked")
