@@ -107,6 +107,19 @@ class CrmChannelSellthrough(models.Model):
         )
         return self.browse(row[0] for row in self.env.cr.fetchall()).sudo()
 
+    def write(self, vals):
+        dealers = self.partner_id if {"partner_id", "company_id"} & vals.keys() else None
+        result = super().write(vals)
+        if dealers is not None:  # the lines follow their report: the stored channel stock of both dealers
+            self.env["crm.channel.stock"]._crm_refresh(dealers | self.partner_id)
+        return result
+
+    def unlink(self):
+        dealers = self.partner_id
+        result = super().unlink()  # the lines go with their report (ON DELETE CASCADE)
+        self.env["crm.channel.stock"]._crm_refresh(dealers)
+        return result
+
     @api.model
     def _crm_find_overlapping(self, dealer, company, date_from, date_to):
         return self.search(
@@ -161,6 +174,26 @@ class CrmChannelSellthroughLine(models.Model):
     def _compute_amount(self):
         for line in self:
             line.amount = line.quantity * line.price_unit
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        self.env["crm.channel.stock"]._crm_refresh(lines.partner_id)
+        return lines
+
+    def write(self, vals):
+        stock_fields = {"report_id", "date", "product_id", "lot_id", "quantity"}
+        dealers = self.partner_id if stock_fields & vals.keys() else None
+        result = super().write(vals)
+        if dealers is not None:
+            self.env["crm.channel.stock"]._crm_refresh(dealers | self.partner_id)
+        return result
+
+    def unlink(self):
+        dealers = self.partner_id
+        result = super().unlink()
+        self.env["crm.channel.stock"]._crm_refresh(dealers)
+        return result
 
     @api.constrains("date", "product_id", "lot_id", "quantity", "report_id")
     def _check_line(self):
