@@ -36,6 +36,7 @@
             "crm_channel_mgmt/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -12,3 +12,4 @@ from . import crm_channel_sellthrough
 from . import crm_channel_stock
 from . import crm_channel_stock_company
 from . import crm_channel_sellthrough_flow
+from . import stock_move

@@ -1,9 +1,16 @@
 import base64
+import contextvars
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_compare
+
+# Ids of the reports whose lines ``_crm_create_checked`` is creating, after the
+# import checked every row of them at once. A context variable of the running
+# request, set and reset around that one ``create``: nothing a client sends (a
+# context key, an RPC argument) can set it.
+_CHECKED_REPORTS = contextvars.ContextVar("crm_channel_sellthrough_checked_reports", default=frozenset())
 
 
 class CrmChannelSellthrough(models.Model):
@@ -100,6 +107,19 @@ class CrmChannelSellthrough(models.Model):
         )
         return self.browse(row[0] for row in self.env.cr.fetchall()).sudo()
 
+    def write(self, vals):
+        dealers = self.partner_id if {"partner_id", "company_id"} & vals.keys() else None
+        result = super().write(vals)
+        if dealers is not None:  # the lines follow their report: the stored channel stock of both dealers
+            self.env["crm.channel.stock"]._crm_refresh(dealers | self.partner_id)
+        return result
+
+    def unlink(self):
+        dealers = self.partner_id
+        result = super().unlink()  # the lines go with their report (ON DELETE CASCADE)
+        self.env["crm.channel.stock"]._crm_refresh(dealers)
+        return result
+
     @api.model
     def _crm_find_overlapping(self, dealer, company, date_from, date_to):
         return self.search(
@@ -155,9 +175,32 @@ class CrmChannelSellthroughLine(models.Model):
         for line in self:
             line.amount = line.quantity * line.price_unit
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        self.env["crm.channel.stock"]._crm_refresh(lines.partner_id)
+        return lines
+
+    def write(self, vals):
+        stock_fields = {"report_id", "date", "product_id", "lot_id", "quantity"}
+        dealers = self.partner_id if stock_fields & vals.keys() else None
+        result = super().write(vals)
+        if dealers is not None:
+            self.env["crm.channel.stock"]._crm_refresh(dealers | self.partner_id)
+        return result
+
+    def unlink(self):
+        dealers = self.partner_id
+        result = super().unlink()
+        self.env["crm.channel.stock"]._crm_refresh(dealers)
+        return result
+
     @api.constrains("date", "product_id", "lot_id", "quantity", "report_id")
     def _check_line(self):
-        errors = self._crm_validate()
+        # lines that _crm_create_checked is creating were checked with all their report's rows already
+        checked = _CHECKED_REPORTS.get()
+        lines = self.filtered(lambda line: line.report_id.id not in checked) if checked else self
+        errors = lines._crm_validate()
         if errors:
             line, message = errors[0]
             raise ValidationError(
@@ -168,6 +211,47 @@ class CrmChannelSellthroughLine(models.Model):
                     message=message,
                 )
             )
+
+    def _check_company(self, fnames=None):
+        # the import found the products and lots of _crm_create_checked's lines in the report's company
+        checked = _CHECKED_REPORTS.get()
+        lines = self.filtered(lambda line: line.report_id.id not in checked) if checked else self
+        return super(CrmChannelSellthroughLine, lines)._check_company(fnames)
+
+    @api.model
+    def _crm_create_checked(self, report, vals_list):
+        """Create lines of ``report`` from ``vals_list`` that the caller checked
+        set-based beforehand, as the import does (``_crm_check_rows`` on all the
+        rows at once, with the period, the dealer's channel stock and the report
+        replaced; products and lots found in the report's company): the lines
+        skip only these checks (``_check_line``, the company check), which would
+        run them all again, and their related and computed values are inserted
+        with them rather than recomputed and updated afterwards. Everything else
+        of ``create`` runs (access rights, record rules, other modules'
+        overrides). Private: not callable over RPC.
+
+        :param vals_list: values without ``report_id``, ``partner_id``,
+            ``company_id``, ``channel_level_id`` and ``amount``
+        """
+        report.ensure_one()
+        dealer = report.partner_id
+        common = {
+            "report_id": report.id,
+            "partner_id": dealer.id,
+            "company_id": report.company_id.id,
+            "channel_level_id": dealer.crm_channel_level_id.id,
+        }
+        token = _CHECKED_REPORTS.set(_CHECKED_REPORTS.get() | {report.id})
+        try:
+            lines = self.create(
+                [dict(vals, amount=vals["quantity"] * (vals.get("price_unit") or 0.0), **common) for vals in vals_list]
+            )
+        finally:
+            _CHECKED_REPORTS.reset(token)
+        # the values given above went into the INSERT: no recompute, no UPDATE of every line at the next flush
+        for fname in common.keys() - {"report_id"} | {"amount"}:
+            self.env.remove_to_compute(self._fields[fname], lines)
+        return lines
 
     def _crm_validate(self):
         """Check these lines against their report's period and the dealer's

@@ -41,6 +41,24 @@ class CrmChannelStockAdjustment(models.Model):
         "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        adjustments = super().create(vals_list)
+        self.env["crm.channel.stock"]._crm_refresh(adjustments.partner_id)
+        return adjustments
+
+    def write(self, vals):
+        dealers = self.partner_id
+        result = super().write(vals)
+        self.env["crm.channel.stock"]._crm_refresh(dealers | self.partner_id)
+        return result
+
+    def unlink(self):
+        dealers = self.partner_id
+        result = super().unlink()
+        self.env["crm.channel.stock"]._crm_refresh(dealers)
+        return result
+
     @api.constrains("partner_id", "product_id", "lot_id")
     def _check_adjustment(self):
         for adjustment in self:
@@ -61,7 +79,17 @@ class CrmChannelStock(models.Model):
     the dealer (done stock moves from an internal location to a customer
     location, for a picking of the dealer or one of its contacts) less its
     returns, less the sales it reported, plus adjustments; with the days of
-    stock at the rate of the last ``SALES_RATE_DAYS`` days of reported sales."""
+    stock at the rate of the last ``SALES_RATE_DAYS`` days of reported sales.
+
+    The sums are stored in the table ``crm_channel_stock_total`` (one row per
+    company, dealer, product and lot), so that the analysis reads one row per
+    key instead of aggregating every movement at each opening: the rows of a
+    dealer are refreshed set-based (``_crm_refresh``) when a delivery or a
+    return of it is done, when its sell-through lines or its adjustments
+    change, and when a partner becomes or stops being a dealer; a daily job
+    refreshes every row (the recent sales rate moves with the date, and it
+    catches what no hook sees, such as a done move line edited by hand).
+    ``_crm_live_query`` computes the same rows from the movements."""
 
     _name = "crm.channel.stock"
     _description = "Channel Stock"
@@ -129,6 +157,29 @@ class CrmChannelStock(models.Model):
     def _table_query(self):
         return SQL(
             """
+            SELECT t.id, t.company_id, t.partner_id, t.product_id, pt.categ_id AS product_categ_id, t.lot_id,
+                   dealer.crm_channel_level_id AS channel_level_id, dealer.state_id,
+                   t.delivered_qty, t.returned_qty, t.sold_qty, t.adjusted_qty,
+                   t.delivered_qty - t.returned_qty - t.sold_qty + t.adjusted_qty AS quantity,
+                   t.recent_sold_qty,
+                   CASE WHEN t.recent_sold_qty > 0
+                        THEN (t.delivered_qty - t.returned_qty - t.sold_qty + t.adjusted_qty)
+                             / (t.recent_sold_qty / %(days)s) END AS days_of_stock
+              FROM crm_channel_stock_total t
+              JOIN res_partner dealer ON dealer.id = t.partner_id
+              JOIN product_product pp ON pp.id = t.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            """,
+            days=float(SALES_RATE_DAYS),
+        )
+
+    @api.model
+    def _crm_live_query(self):
+        """The rows of the analysis computed from the movements at each read
+        (what ``_table_query`` was before the sums were stored): the
+        reference the stored rows are tested against."""
+        return SQL(
+            """
             SELECT row_number() OVER () AS id, s.*,
                    CASE WHEN s.recent_sold_qty > 0
                         THEN s.quantity / (s.recent_sold_qty / %(days)s) END AS days_of_stock
@@ -152,6 +203,36 @@ class CrmChannelStock(models.Model):
         )
 
     def init(self):
+        cr = self.env.cr
+        cr.execute("SELECT to_regclass('crm_channel_stock_total') IS NULL")
+        created = cr.fetchone()[0]
+        if created:
+            cr.execute(
+                """
+                CREATE TABLE crm_channel_stock_total (
+                    id serial PRIMARY KEY,
+                    company_id integer NOT NULL REFERENCES res_company (id) ON DELETE CASCADE,
+                    partner_id integer NOT NULL REFERENCES res_partner (id) ON DELETE CASCADE,
+                    product_id integer NOT NULL REFERENCES product_product (id) ON DELETE CASCADE,
+                    lot_id integer REFERENCES stock_lot (id) ON DELETE CASCADE,
+                    delivered_qty numeric NOT NULL DEFAULT 0,
+                    returned_qty numeric NOT NULL DEFAULT 0,
+                    sold_qty numeric NOT NULL DEFAULT 0,
+                    adjusted_qty numeric NOT NULL DEFAULT 0,
+                    recent_sold_qty numeric NOT NULL DEFAULT 0
+                )
+                """
+            )
+            # one row per key (what the refresh upserts on), found by dealer first
+            cr.execute(
+                "CREATE UNIQUE INDEX crm_channel_stock_total_key_index ON crm_channel_stock_total "
+                "(partner_id, company_id, product_id, COALESCE(lot_id, 0))"
+            )
+            cr.execute("CREATE INDEX crm_channel_stock_total_product_index ON crm_channel_stock_total (product_id)")
+            cr.execute(
+                "CREATE INDEX crm_channel_stock_total_lot_index ON crm_channel_stock_total (lot_id) "
+                "WHERE lot_id IS NOT NULL"
+            )
         # Channel stock reads a dealer's deliveries and its reported lines by dealer and product.
         create_index(
             self.env.cr,
@@ -165,6 +246,85 @@ class CrmChannelStock(models.Model):
             "crm_channel_stock_adjustment",
             ["partner_id", "product_id", "lot_id"],
         )
+        # the sums of what is already there (an install, or an update that created the table)
+        if created:
+            self._crm_refresh()
+
+    # ------------------------------------------------------------------
+    # Stored sums
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_refresh(self, dealers=None):
+        """Compute the stored channel stock of ``dealers`` (partners; their
+        commercial partners count) again from their movements, or of every
+        dealer when ``dealers`` is None: rows that changed are updated, new
+        keys inserted, keys left without movement deleted. One statement,
+        whatever the number of dealers and movements."""
+        if dealers is not None:
+            dealers = dealers.sudo().commercial_partner_id
+            if not dealers:
+                return
+        for model in ("stock.move.line", "crm.channel.sellthrough.line", "crm.channel.stock.adjustment"):
+            self.env[model].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id", "crm_channel_is_dealer"])
+        self.env["stock.picking"].flush_model(["partner_id"])
+        if dealers is None:
+            where_moves = where_lines = where_adjustments = where_rows = SQL("TRUE")
+        else:
+            ids = list(dealers.ids)
+            where_moves = SQL("rp.commercial_partner_id = ANY(%s)", ids)
+            where_lines = SQL("l.partner_id = ANY(%s)", ids)
+            where_adjustments = SQL("a.partner_id = ANY(%s)", ids)
+            where_rows = SQL("t.partner_id = ANY(%s)", ids)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH fresh AS (
+                    SELECT m.company_id, m.dealer_id, m.product_id, m.lot_id,
+                           SUM(m.delivered) AS delivered, SUM(m.returned) AS returned, SUM(m.sold) AS sold,
+                           SUM(m.adjusted) AS adjusted, SUM(m.recent) AS recent
+                      FROM (%(movements)s) m
+                     GROUP BY m.company_id, m.dealer_id, m.product_id, m.lot_id
+                ), gone AS (
+                    DELETE FROM crm_channel_stock_total t
+                     WHERE %(where_rows)s
+                       AND NOT EXISTS (
+                           SELECT 1 FROM fresh f
+                            WHERE f.dealer_id = t.partner_id AND f.company_id = t.company_id
+                              AND f.product_id = t.product_id AND f.lot_id IS NOT DISTINCT FROM t.lot_id)
+                )
+                INSERT INTO crm_channel_stock_total AS t
+                       (company_id, partner_id, product_id, lot_id,
+                        delivered_qty, returned_qty, sold_qty, adjusted_qty, recent_sold_qty)
+                SELECT company_id, dealer_id, product_id, lot_id, delivered, returned, sold, adjusted, recent
+                  FROM fresh
+                    ON CONFLICT (partner_id, company_id, product_id, COALESCE(lot_id, 0)) DO UPDATE
+                   SET delivered_qty = EXCLUDED.delivered_qty, returned_qty = EXCLUDED.returned_qty,
+                       sold_qty = EXCLUDED.sold_qty, adjusted_qty = EXCLUDED.adjusted_qty,
+                       recent_sold_qty = EXCLUDED.recent_sold_qty
+                 WHERE (t.delivered_qty, t.returned_qty, t.sold_qty, t.adjusted_qty, t.recent_sold_qty)
+                       IS DISTINCT FROM (EXCLUDED.delivered_qty, EXCLUDED.returned_qty, EXCLUDED.sold_qty,
+                                         EXCLUDED.adjusted_qty, EXCLUDED.recent_sold_qty)
+                """,
+                movements=self._crm_movements_sql(where_moves, where_lines, where_adjustments),
+                where_rows=where_rows,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _crm_refresh_moves(self, moves):
+        """Refresh the dealers that ``moves`` delivered to or took back from."""
+        moves = moves.sudo().filtered(lambda move: "customer" in (move.location_id.usage, move.location_dest_id.usage))
+        dealers = moves.picking_id.partner_id.commercial_partner_id.filtered("crm_channel_is_dealer")
+        if dealers:
+            self._crm_refresh(dealers)
+
+    @api.model
+    def _cron_crm_channel_stock_refresh(self):
+        """Daily: every stored row again (the recent sales rate moves with the date)."""
+        self._crm_refresh()
 
     @api.model
     def _crm_available(self, dealer, company, products, exclude_reports=None, exclude_lines=()):

@@ -102,7 +102,17 @@ class ResPartner(models.Model):
         # Only values that change count: the host's merge wizard writes every field.
         changed = {name for name in CHANNEL_FIELDS.intersection(vals) if self._crm_channel_changes(name, vals[name])}
         self._crm_channel_check_rights([dict.fromkeys(changed, True)])
-        return super().write(vals)
+        # a partner that becomes or stops being a dealer, or a contact that moves to another company:
+        # the deliveries to it count for another dealer in the stored channel stock
+        moved = "crm_channel_is_dealer" in changed or "parent_id" in vals
+        before = self.commercial_partner_id if moved else None
+        result = super().write(vals)
+        if moved:
+            dealers = (before | self.commercial_partner_id).filtered("crm_channel_is_dealer")
+            if "crm_channel_is_dealer" in changed:
+                dealers |= self.commercial_partner_id
+            self.env["crm.channel.stock"]._crm_refresh(dealers)
+        return result
 
     def _crm_channel_sets(self, name, value):
         """The value given at creation sets dealer information: a copy (of a

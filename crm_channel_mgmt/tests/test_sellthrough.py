@@ -1,8 +1,13 @@
+import contextlib
 from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import check_method_name
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .sellthrough_common import SellthroughCommon
 
@@ -149,6 +154,77 @@ class TestChannelStock(SellthroughCommon):
         self.assertEqual(sum(flow.mapped("sell_in_qty")), 105)
         self.assertEqual(sum(flow.mapped("sell_through_qty")), 25)
 
+    STOCK_COLUMNS = (
+        "company_id",
+        "partner_id",
+        "product_id",
+        "lot_id",
+        "product_categ_id",
+        "channel_level_id",
+        "state_id",
+        "delivered_qty",
+        "returned_qty",
+        "sold_qty",
+        "adjusted_qty",
+        "quantity",
+        "recent_sold_qty",
+        "days_of_stock",
+    )
+
+    def _assert_stored_is_live(self, step):
+        """The stored channel stock has the rows the live view computes from the movements."""
+        Stock = self.env["crm.channel.stock"]
+        self.env.flush_all()
+
+        def rows(query):
+            columns = SQL(", ").join(SQL.identifier("s", column) for column in self.STOCK_COLUMNS)
+            self.env.cr.execute(SQL("SELECT %s FROM (%s) s", columns, query))
+            return sorted(
+                tuple(-1 if value is None else round(float(value), 6) for value in row)
+                for row in self.env.cr.fetchall()
+            )
+
+        live = rows(Stock._crm_live_query())
+        self.assertTrue(live, step)
+        self.assertEqual(rows(Stock._table_query), live, step)
+
+    def test_stored_stock_follows_every_movement(self):
+        self._assert_stored_is_live("deliveries")
+        self._ship(self.dealer_sh, self.amoxicillin, 20, self.lot_a1)
+        self._ship(self.dealer_sh, self.amoxicillin, 15, self.lot_a1, back=True)
+        contact = self.env["res.partner"].create({"name": "采购部", "parent_id": self.dealer_js.id})
+        self._ship(contact, self.banlangen, 7, self.lot_b1)
+        self._assert_stored_is_live("a delivery, a return, a delivery to a dealer's contact")
+        self._wizard([self._row(25), self._row(5, lot="B2601", code="BLG-10")], user=self.channel_user).action_import()
+        report = self._reports()
+        self._assert_stored_is_live("an import")
+        line = report.line_ids.filtered(lambda line: line.lot_id == self.lot_a1).with_user(self.channel_user)
+        line.quantity = 30
+        self._assert_stored_is_live("a line changed")
+        line.copy({"quantity": 2, "customer_name": "另一家药店"})
+        self._assert_stored_is_live("a line added")
+        line.unlink()
+        self._assert_stored_is_live("a line deleted")
+        Adjustment = self.env["crm.channel.stock.adjustment"].with_user(self.channel_manager)
+        adjustment = Adjustment.create(
+            {"partner_id": self.dealer_js.id, "product_id": self.amoxicillin.id, "quantity": 4, "reason": "盘点"}
+        )
+        self._assert_stored_is_live("an adjustment")
+        adjustment.write({"partner_id": self.dealer_sh.id, "quantity": -3})
+        self._assert_stored_is_live("an adjustment moved to another dealer")
+        adjustment.unlink()
+        self._assert_stored_is_live("an adjustment deleted")
+        self._wizard([self._row(40)], user=self.channel_manager, policy="replace").action_import()
+        self._assert_stored_is_live("a report replaced")
+        self._reports().with_user(self.channel_manager).unlink()
+        self._assert_stored_is_live("a report deleted")
+        contact.with_user(self.channel_manager).parent_id = self.dealer_sh
+        self._assert_stored_is_live("a contact moved to another dealer")
+        self.dealer_js.with_user(self.channel_manager).crm_channel_is_dealer = False
+        self._assert_stored_is_live("a partner no longer a dealer")
+        self.env["crm.channel.stock"]._cron_crm_channel_stock_refresh()
+        self._assert_stored_is_live("the daily refresh")
+
     def test_alerts(self):
         self.company.write({"crm_channel_stock_max_days": 100, "crm_channel_stock_min_days": 0})
         self.dealer_sh.crm_channel_manager_id = self.channel_manager
@@ -227,3 +303,65 @@ class TestSellthroughSecurity(SellthroughCommon):
         )
         wizard.action_preview()
         self.assertTrue(wizard.error_count)
+
+
+@tagged("post_install", "-at_install")
+class TestSellthroughImportSpeed(SellthroughCommon):
+    """The import checks every row once, set-based, then inserts the lines with
+    their final values: no second check of each batch, no recompute and UPDATE
+    of every line at the next flush."""
+
+    IMPORT_QUERIES = 25
+
+    def _import(self, rows, months, measure=True):
+        date_from = self.date_from + relativedelta(months=months)
+        wizard = self._wizard(
+            [self._row(quantity, lot, code, date_from, customer) for quantity, lot, code, customer in rows],
+            user=self.channel_user,
+            date_from=date_from,
+            date_to=date_from + relativedelta(day=31),
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(self.IMPORT_QUERIES) if measure else contextlib.nullcontext():
+            wizard.action_import()
+        return wizard.report_id
+
+    def test_import_queries_and_stored_values(self):
+        def rows(count, quantity):
+            return [(quantity, "A2601", "AMX-250", f"上海药房{index}") for index in range(count)] + [
+                (2, "B2601", "BLG-10", "上海中医院")
+            ]
+
+        self._import(rows(20, 1), months=-2, measure=False)  # warms the registry's caches
+        self._import(rows(20, 1), months=-1)
+        # four times the rows: the same queries (an import costs a fixed number of queries per batch)
+        report = self._import(rows(80, 0.5), months=0)
+        self.assertEqual(len(report.line_ids), 81)
+        self.env.invalidate_all()
+        line = report.with_user(self.channel_user).line_ids.filtered(lambda line: line.lot_id == self.lot_b1)
+        self.assertEqual(
+            (line.partner_id, line.company_id, line.channel_level_id, line.amount),
+            (self.dealer_sh, self.company, self.level_dealer, 25.0),
+        )
+        self.assertEqual(self._stock(self.dealer_sh, self.amoxicillin, self.lot_a1).quantity, 20)
+        self.assertEqual(self._stock(self.dealer_sh, self.banlangen, self.lot_b1).quantity, 44)
+
+    def test_lines_outside_the_import_are_checked(self):
+        report = self._wizard([self._row(10)], user=self.channel_user).action_import() and self._reports()
+        vals = {
+            "date": self.date_from,
+            "product_id": self.amoxicillin.id,
+            "lot_id": self.lot_a1.id,
+            "quantity": 95,
+            "customer_name": "药店",
+        }
+        # 10 imported + 95 > 100 received: refused once the import is over
+        with self.assertRaises(ValidationError):
+            report.with_user(self.channel_user).write({"line_ids": [Command.create(vals)]})
+        with self.assertRaises(ValidationError):
+            self.env["crm.channel.sellthrough.line"].with_user(self.channel_user).create(
+                dict(vals, report_id=report.id, lot_id=self.lot_a2.id, quantity=1)
+            )
+        # the trusted path is private: RPC cannot reach it
+        with self.assertRaises(AccessError):
+            check_method_name("_crm_create_checked")

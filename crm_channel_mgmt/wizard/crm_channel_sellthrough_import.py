@@ -544,6 +544,8 @@ class CrmChannelSellthroughImport(models.TransientModel):
 
     def _crm_execute(self, plan, source):
         """Replace the overlapping reports when asked, create the report and its lines (in batches)."""
+        if any(not row["ok"] for row in plan["rows"]):
+            raise UserError(self.env._("The file has errors: nothing was imported."))
         Report = self.env["crm.channel.sellthrough"]
         if plan["replace"]:
             plan["replace"].unlink()
@@ -558,11 +560,12 @@ class CrmChannelSellthroughImport(models.TransientModel):
             }
         )
         Line = self.env["crm.channel.sellthrough.line"]
+        # every row was checked at once by _crm_analyse: the lines are not checked again one batch at a time
         for rows in split_every(BATCH_SIZE, plan["rows"], list):
-            Line.create(
+            Line._crm_create_checked(
+                report,
                 [
                     {
-                        "report_id": report.id,
                         "date": row["date"],
                         "product_id": row["product"].id,
                         "lot_id": row["lot"].id or False,
@@ -573,7 +576,7 @@ class CrmChannelSellthroughImport(models.TransientModel):
                         "city": row["city"] or False,
                     }
                     for row in rows
-                ]
+                ],
             )
         return report
 
