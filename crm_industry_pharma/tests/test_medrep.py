@@ -262,6 +262,21 @@ class TestMedrepPlan(MedrepCommon):
         self.assertAlmostEqual(by_class[self.class_b], 200 / 3, places=1)
         self.assertFalse(Report.with_user(self.rep_2).search([("plan_id", "=", plan.id)]))
 
+    def test_plan_counts_visits_in_one_query(self):
+        """The plan's lines count their visits in one grouped query, whatever
+        the number of doctors."""
+        doctors = self.env["crm.pharma.doctor"]
+        for i in range(20):
+            doctors |= self._doctor(f"Test 医生 {i}", self.rep, self.class_b)
+        plan = self._plan()
+        self.assertEqual(len(plan.line_ids), 23)
+        for doctor in doctors:
+            self._visit(doctor, self._day(5))
+        self.env.invalidate_all()
+        plan = plan.with_user(self.rep)
+        with self.assertQueryCount(4):  # 4 whatever the number of lines
+            self.assertEqual((plan.target_total, plan.done_total), (4 + 2 + 2 + 20 * 2, 20))
+
     def test_confirmed_plan_is_the_managers(self):
         plan = self._plan()
         with self.assertRefused(UserError, "medical affairs manager"):
