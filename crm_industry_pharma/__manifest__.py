@@ -10,12 +10,14 @@
     "depends": ["crm_core_ext", "sale_stock", "purchase_stock", "product_expiry"],
     "data": [
         "security/crm_industry_pharma_security.xml",
+        "security/crm_pharma_medrep_security.xml",
         "security/ir.model.access.csv",
         "data/crm_pharma_licence_type_data.xml",
         "data/crm_pharma_scope_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/crm_pharma_adverse_event_data.xml",
+        "data/crm_pharma_doctor_class_data.xml",
         "views/crm_industry_pharma_menus.xml",
         "views/crm_pharma_licence_type_views.xml",
         "views/crm_pharma_scope_views.xml",
@@ -28,9 +30,13 @@
         "views/purchase_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_pharma_adverse_event_views.xml",
+        "views/crm_pharma_doctor_views.xml",
+        "views/crm_pharma_visit_views.xml",
+        "views/crm_pharma_event_views.xml",
     ],
     "demo": [
         "demo/crm_industry_pharma_demo.xml",
+        "demo/crm_pharma_medrep_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -12,3 +12,11 @@ from . import purchase_order
 from . import stock_move
 from . import crm_pharma_recall
 from . import crm_pharma_adverse_event
+from . import crm_pharma_medrep_mixin
+from . import crm_pharma_department
+from . import crm_pharma_doctor_class
+from . import crm_pharma_doctor
+from . import crm_pharma_visit
+from . import crm_pharma_visit_plan
+from . import crm_pharma_visit_compliance
+from . import crm_pharma_event

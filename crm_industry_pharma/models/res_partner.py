@@ -1,7 +1,19 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 APPROVAL_FIELDS = {"crm_pharma_approved", "crm_pharma_approval_id"}
+# medical representatives: hospitals, pharmacies and clinics (医院等级 for hospitals)
+INSTITUTION_TYPES = [("hospital", "Hospital"), ("pharmacy", "Pharmacy"), ("clinic", "Clinic")]
+HOSPITAL_GRADES = [
+    ("3a", "Grade III-A (三甲)"),
+    ("3b", "Grade III-B (三乙)"),
+    ("3c", "Grade III-C (三丙)"),
+    ("2a", "Grade II-A (二甲)"),
+    ("2b", "Grade II-B (二乙)"),
+    ("2c", "Grade II-C (二丙)"),
+    ("1", "Grade I (一级)"),
+    ("none", "Not Graded"),
+]
 
 
 class ResPartner(models.Model):
@@ -30,6 +42,16 @@ class ResPartner(models.Model):
         help="Technical: search partners that orders of a company may be confirmed with.",
     )
 
+    # medical representatives: the institutions they visit
+    crm_pharma_institution_type = fields.Selection(
+        INSTITUTION_TYPES,
+        string="Institution Type",
+        index=True,
+        help="A hospital, pharmacy or clinic whose doctors and pharmacists the medical representatives visit.",
+    )
+    crm_pharma_hospital_grade = fields.Selection(HOSPITAL_GRADES, string="Hospital Grade")
+    crm_pharma_department_ids = fields.One2many("crm.pharma.department", "hospital_id", string="Departments")
+
     @api.depends("crm_pharma_licence_ids")
     def _compute_crm_pharma_licence_count(self):
         counts = dict(
@@ -48,6 +70,21 @@ class ResPartner(models.Model):
         if not company.crm_pharma_gsp:
             return []
         return [("commercial_partner_id.crm_pharma_approved", "=", True)]
+
+    @api.constrains("crm_pharma_institution_type", "crm_pharma_hospital_grade", "is_company")
+    def _check_crm_pharma_institution(self):
+        for partner in self:
+            if partner.crm_pharma_institution_type and not partner.is_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: only a company can be a hospital, pharmacy or clinic.",
+                        partner=partner.display_name,
+                    )
+                )
+            if partner.crm_pharma_hospital_grade and partner.crm_pharma_institution_type != "hospital":
+                raise ValidationError(
+                    self.env._("%(partner)s: only hospitals have a hospital grade.", partner=partner.display_name)
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
