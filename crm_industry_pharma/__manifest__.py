@@ -2,7 +2,7 @@
     "name": "CRM Pharmaceutical Industry (China GSP)",
     "summary": "GSP licences and business scope of customers and suppliers, drug master data and "
     "first-business approval (首营), checked on the server when orders, deliveries and purchases are confirmed",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "CRM China Suite",
     "website": "https://github.com/crm-china-suite",

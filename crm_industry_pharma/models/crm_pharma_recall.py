@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 # stock_move_line rows of done moves with a lot, with every column the recall
@@ -15,8 +15,20 @@ class CrmPharmaRecall(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, copy=False, readonly=True, default=lambda self: _("New"))
-    lot_id = fields.Many2one("stock.lot", string="Lot", required=True, index=True, tracking=True, check_company=True)
-    product_id = fields.Many2one(related="lot_id.product_id", store=True, string="Product")
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        "crm_pharma_recall_lot_rel",
+        "recall_id",
+        "lot_id",
+        string="Lots",
+        required=True,
+        check_company=True,
+        domain="[('product_id', '=?', product_id)]",
+        help="The recalled lots, all of one product.",
+    )
+    product_id = fields.Many2one(
+        "product.product", compute="_compute_product_id", store=True, index=True, string="Product"
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     level = fields.Selection(
         [("1", "Level I (一级召回)"), ("2", "Level II (二级召回)"), ("3", "Level III (三级召回)")],
@@ -54,6 +66,11 @@ class CrmPharmaRecall(models.Model):
             )
         )
 
+    @api.depends("lot_ids.product_id")
+    def _compute_product_id(self):
+        for recall in self:
+            recall.product_id = recall.lot_ids[:1].product_id
+
     @api.depends("line_ids.qty_delivered", "line_ids.qty_returned")
     def _compute_totals(self):
         for recall in self:
@@ -65,32 +82,55 @@ class CrmPharmaRecall(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("crm.pharma.recall") or _("New")
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.pharma.recall") or _(
+                    "New"
+                )
         return super().create(vals_list)
 
+    @api.constrains("lot_ids")
+    def _check_lot_ids(self):
+        for recall in self:
+            if not recall.lot_ids:
+                raise ValidationError(_("Recall %(recall)s names no lot.", recall=recall.name))
+            if len(recall.lot_ids.product_id) > 1:
+                raise ValidationError(
+                    _(
+                        "The lots of recall %(recall)s are of several products (%(products)s): "
+                        "recall each product separately.",
+                        recall=recall.name,
+                        products=", ".join(recall.lot_ids.product_id.mapped("display_name")),
+                    )
+                )
+
     def _customer_quantities(self):
-        """``{commercial partner id: (delivered, returned)}`` of the lot, in
-        the product's unit: deliveries to customer locations minus returns
-        from them, from done stock move lines. The scan of stock_move_line
-        is index-only (see :data:`RECALL_INDEX`)."""
+        """``{commercial partner id: (delivered, returned)}`` of the recall's
+        lots together, in the product's unit: deliveries to customer
+        locations minus returns from them, from done stock move lines. The
+        scan of stock_move_line is index-only (see :data:`RECALL_INDEX`)."""
         self.ensure_one()
         self.env["stock.move.line"].flush_model(
             ["lot_id", "state", "picking_id", "location_id", "location_dest_id", "quantity_product_uom"]
         )
         self.env["stock.picking"].flush_model(["partner_id"])
-        self.env.cr.execute(self._customer_quantities_sql(self.lot_id.id))
+        self.env.cr.execute(self._customer_quantities_sql(self.lot_ids.ids))
         return {partner_id: (delivered, returned) for partner_id, delivered, returned in self.env.cr.fetchall()}
 
     @api.model
-    def _customer_quantities_sql(self, lot_id):
+    def _customer_quantities_sql(self, lot_ids):
+        """The query of :meth:`_customer_quantities` for the lots ``lot_ids``
+        (a list of ids): one row per commercial partner, with the quantities
+        delivered to it and returned by it. The lots' move lines are read
+        first, on their own (``MATERIALIZED``), so that the planner reads them
+        from the covering index rather than walking another index in the
+        order of a later grouping."""
         return SQL(
             """
-            WITH moved AS (
+            WITH moved AS MATERIALIZED (
                 SELECT sml.picking_id, sml.location_id, sml.location_dest_id,
-                       SUM(sml.quantity_product_uom) AS qty
+                       sml.quantity_product_uom AS qty
                   FROM stock_move_line sml
-                 WHERE sml.lot_id = %(lot)s AND sml.state = 'done'
-              GROUP BY sml.picking_id, sml.location_id, sml.location_dest_id
+                 WHERE sml.lot_id = ANY(%(lots)s) AND sml.state = 'done'
             )
             SELECT p.commercial_partner_id,
                    SUM(CASE WHEN dest.usage = 'customer' THEN moved.qty ELSE 0 END),
@@ -103,7 +143,7 @@ class CrmPharmaRecall(models.Model):
              WHERE (src.usage = 'customer') <> (dest.usage = 'customer')
           GROUP BY p.commercial_partner_id
             """,
-            lot=lot_id,
+            lots=list(lot_ids),
         )
 
     def action_find_customers(self):
@@ -143,9 +183,9 @@ class CrmPharmaRecall(models.Model):
                         "Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name
                     ),
                     note=_(
-                        "Lot %(lot)s of %(product)s is recalled (%(level)s): %(reason)s. %(customer)s received "
+                        "Lot(s) %(lot)s of %(product)s are recalled (%(level)s): %(reason)s. %(customer)s received "
                         "%(qty)s; record its response and the returned quantity.",
-                        lot=recall.lot_id.name,
+                        lot=", ".join(recall.lot_ids.mapped("name")),
                         product=recall.product_id.display_name,
                         level=dict(self._fields["level"]._description_selection(self.env))[recall.level],
                         reason=recall.reason,

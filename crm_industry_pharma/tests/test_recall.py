@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
@@ -79,9 +79,10 @@ class TestLotRecall(PharmaCommon):
         assert picking.state == "done", picking.state
         return picking
 
-    def _recall(self, user):
+    def _recall(self, user, lots=None):
         form = Form(self.env["crm.pharma.recall"].with_user(user))
-        form.lot_id = self.lot
+        for lot in lots or self.lot:
+            form.lot_ids.add(lot)
         form.level = "2"
         form.reason = "Test 含量不合格"
         return form.save()
@@ -103,6 +104,32 @@ class TestLotRecall(PharmaCommon):
         recall.with_user(self.recall_user).action_find_customers()
         self.assertEqual(len(recall.line_ids), 2)
         self.assertEqual(lines[self.pharmacy].qty_outstanding, 30.0)
+
+    def test_several_lots(self):
+        recall = self._recall(self.recall_user, self.lot | self.other_lot)
+        self.assertEqual(recall.product_id, self.drug)
+        recall.with_user(self.recall_user).action_find_customers()
+        lines = {line.partner_id: line for line in recall.line_ids}
+        self.assertEqual(set(lines), {self.pharmacy, self.hospital, self.supplier})
+        self.assertEqual(lines[self.pharmacy].qty_outstanding, 25.0)
+        self.assertEqual(lines[self.supplier].qty_outstanding, 50.0)
+        self.assertEqual(recall.qty_outstanding, 95.0)
+
+    def test_lots_of_one_product(self):
+        other_drug = self.env["product.product"].create(
+            {"name": "Test 另一药品", "is_storable": True, "tracking": "lot", "type": "consu"}
+        )
+        other_drug_lot = self.env["stock.lot"].create({"name": "L20261203", "product_id": other_drug.id})
+        Recall = self.env["crm.pharma.recall"].with_user(self.recall_user)
+        with self.assertRefused(ValidationError, "several products", other_drug.name):
+            Recall.create({"lot_ids": [Command.set((self.lot | other_drug_lot).ids)], "reason": "Test", "level": "1"})
+        with self.assertRefused(ValidationError, "no lot"):
+            Recall.create({"lot_ids": [], "reason": "Test", "level": "1"})
+        recall = self._recall(self.recall_user)
+        with self.assertRefused(ValidationError, "several products"):
+            recall.with_user(self.recall_user).lot_ids = [Command.link(other_drug_lot.id)]
+        self.assertEqual(recall.lot_ids, self.lot)
+        self.assertFalse(Recall.search([("lot_ids", "in", other_drug_lot.ids)]))
 
     def test_notify_and_respond(self):
         self.pharmacy.user_id = self.salesman
@@ -128,13 +155,14 @@ class TestLotRecall(PharmaCommon):
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
         try:
-            query = recall._customer_quantities_sql(self.lot.id)
+            query = recall._customer_quantities_sql((self.lot | self.other_lot).ids)
             self.env.cr.execute(SQL("EXPLAIN %s", query))
             plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         finally:
             self.env.cr.execute("RESET enable_seqscan")
             self.env.cr.execute("RESET enable_bitmapscan")
         self.assertIn("Index Only Scan using crm_pharma_sml_lot_done_idx on stock_move_line", plan)
+        self.assertIn("lot_id = ANY", plan)
 
     def test_access(self):
         with self.assertRaises(AccessError):
