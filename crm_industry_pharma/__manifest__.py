@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/crm_pharma_licence_type_data.xml",
         "data/crm_pharma_scope_data.xml",
+        "data/crm_pharma_recall_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/crm_pharma_adverse_event_data.xml",

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -6,8 +8,11 @@ from odoo.tools import SQL
 from .common import PharmaCommon
 
 
-@tagged("post_install", "-at_install")
-class TestLotRecall(PharmaCommon):
+class RecallCommon(PharmaCommon):
+    """A lot-tracked drug with two lots in stock; lot L20261201 delivered to
+    the pharmacy (30 + 10, 15 returned) and to the hospital through its
+    contact (20); the other lot delivered to the supplier (50)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -79,14 +84,19 @@ class TestLotRecall(PharmaCommon):
         assert picking.state == "done", picking.state
         return picking
 
-    def _recall(self, user, lots=None):
+    def _recall(self, user, lots=None, level="2", date=None):
         form = Form(self.env["crm.pharma.recall"].with_user(user))
         for lot in lots or self.lot:
             form.lot_ids.add(lot)
-        form.level = "2"
+        form.level = level
+        if date:
+            form.date_decision = date
         form.reason = "Test 含量不合格"
         return form.save()
 
+
+@tagged("post_install", "-at_install")
+class TestLotRecall(RecallCommon):
     def test_find_customers_deliveries_minus_returns(self):
         recall = self._recall(self.recall_user)
         self.assertEqual(recall.product_id, self.drug)
@@ -177,3 +187,59 @@ class TestLotRecall(PharmaCommon):
             company=company_b,
         )
         self.assertFalse(self.env["crm.pharma.recall"].with_user(user_b).search([("id", "=", recall.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestRecallDeadlines(RecallCommon):
+    def test_deadlines_by_level(self):
+        # 药品召回管理办法: notify within 1, 3 and 7 days; completion by the company's plan
+        expected = {"1": (1, 10), "2": (3, 20), "3": (7, 30)}
+        for level, (notify, complete) in expected.items():
+            recall = self._recall(self.recall_user, level=level, date=self.today)
+            self.assertEqual(recall.date_notify_deadline, self.today + timedelta(days=notify))
+            self.assertEqual(recall.date_complete_deadline, self.today + timedelta(days=complete))
+            self.assertEqual(recall.date_deadline, recall.date_notify_deadline)
+        self.company.crm_pharma_recall_notify_days_1 = 2
+        self.assertEqual(
+            self._recall(self.recall_user, level="1", date=self.today).date_notify_deadline,
+            self.today + timedelta(days=2),
+        )
+
+    def test_bad_deadline_settings(self):
+        admin = self._user("pharma_recall_admin", "base.group_system,base.group_user")
+        Settings = self.env["res.config.settings"].with_user(admin)
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            Settings.create({"crm_pharma_recall_notify_days_2": -1}).execute()
+        with self.assertRefused(ValidationError, "fewer than the days to notify"):
+            Settings.create({"crm_pharma_recall_complete_days_3": 5}).execute()
+        self.assertEqual(self.company.crm_pharma_recall_notify_days_2, 3)
+        self.assertEqual(self.company.crm_pharma_recall_complete_days_3, 30)
+        Settings.create({"crm_pharma_recall_notify_days_3": 5, "crm_pharma_recall_complete_days_3": 15}).execute()
+        self.assertEqual(self.company._crm_pharma_recall_days("3"), (5, 15))
+
+    def test_overdue_and_alert(self):
+        self.env["crm.pharma.recall"].search([]).write({"state": "cancel"})
+        late = self._recall(self.recall_user, level="2", date=self.today - timedelta(days=5))
+        on_time = self._recall(self.recall_user, level="3", date=self.today - timedelta(days=5))
+        Recall = self.env["crm.pharma.recall"].with_user(self.recall_user)
+        self.assertTrue(late.is_overdue)
+        self.assertFalse(on_time.is_overdue)
+        self.assertEqual(Recall.search([("is_overdue", "=", True)]), late)
+        self.assertEqual(Recall.search([("is_overdue", "=", False), ("id", "in", (late | on_time).ids)]), on_time)
+        alerted = self.env["crm.pharma.recall"]._cron_overdue_activities()
+        self.assertEqual(alerted, late)
+        activity = late.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("crm_industry_pharma.mail_activity_type_recall_overdue")
+        )
+        self.assertEqual(activity.user_id, self.recall_user)
+        self.assertIn("not notified", activity.summary)
+        # once per recall while the activity is open
+        self.assertFalse(self.env["crm.pharma.recall"]._cron_overdue_activities())
+        # every customer notified: the completion deadline (20 days) applies, and the lines show it
+        late.with_user(self.recall_user).action_find_customers()
+        self.assertTrue(all(line.is_overdue for line in late.line_ids))
+        late.with_user(self.recall_user).action_notify()
+        self.assertEqual(late.date_deadline, late.date_complete_deadline)
+        self.assertFalse(late.is_overdue)
+        self.assertEqual(set(late.line_ids.mapped("date_deadline")), {late.date_complete_deadline})
+        self.assertFalse(late.line_ids.filtered("is_overdue"))
