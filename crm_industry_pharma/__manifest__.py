@@ -14,6 +14,7 @@
         "data/crm_pharma_licence_type_data.xml",
         "data/crm_pharma_scope_data.xml",
         "data/crm_pharma_recall_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/crm_pharma_adverse_event_data.xml",

@@ -249,30 +249,25 @@ class CrmPharmaRecall(models.Model):
                 recall.state = "open"
 
     def action_notify(self):
-        """Plan an activity for each customer's salesperson (or the recall's
-        author) to inform the customer, and mark the lines notified."""
+        """Notify every customer still to notify: an e-mail with the recall
+        notice (where the customer has an e-mail address; the SMS bridge adds
+        an SMS), and an activity for its salesperson (or the recall's
+        responsible) to follow the customer up."""
         for recall in self:
+            recall.check_access("write")
             if recall.state != "open":
                 raise UserError(_("Find the customers of %(recall)s first.", recall=recall.name))
-            for line in recall.line_ids.filtered(lambda line: line.state == "to_notify"):
-                recall.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=_(
-                        "Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name
-                    ),
-                    note=_(
-                        "Lot(s) %(lot)s of %(product)s are recalled (%(level)s): %(reason)s. %(customer)s received "
-                        "%(qty)s; record its response and the returned quantity.",
-                        lot=", ".join(recall.lot_ids.mapped("name")),
-                        product=recall.product_id.display_name,
-                        level=dict(self._fields["level"]._description_selection(self.env))[recall.level],
-                        reason=recall.reason,
-                        customer=line.partner_id.display_name,
-                        qty=line.qty_outstanding,
-                    ),
-                    user_id=(line.partner_id.user_id or self.env.user).id,
-                )
-                line.write({"state": "notified", "date_notified": fields.Datetime.now()})
+            lines = recall.line_ids.filtered(lambda line: line.state == "to_notify")
+            if not lines:
+                raise UserError(_("Every customer of %(recall)s has been notified.", recall=recall.name))
+            lines._notify_customer()
+
+    def _lot_names(self):
+        return ", ".join(self.lot_ids.sorted("name").mapped("name"))
+
+    def _level_name_zh(self):
+        """The level as the Chinese notice and letter name it, whatever the user's language."""
+        return {"1": "一级召回", "2": "二级召回", "3": "三级召回"}.get(self.level, "")
 
     @api.model
     def _cron_overdue_activities(self):
@@ -320,7 +315,9 @@ class CrmPharmaRecall(models.Model):
 class CrmPharmaRecallLine(models.Model):
     _name = "crm.pharma.recall.line"
     _description = "Lot Recall Customer"
+    _inherit = ["mail.thread"]
     _order = "qty_delivered desc, id"
+    _rec_names_search = ["partner_id.name", "recall_id.name"]
 
     recall_id = fields.Many2one("crm.pharma.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True)
@@ -336,6 +333,7 @@ class CrmPharmaRecallLine(models.Model):
         required=True,
     )
     date_notified = fields.Datetime(readonly=True)
+    notified_by_email = fields.Boolean(string="E-mailed", readonly=True)
     date_deadline = fields.Date(
         string="Deadline",
         compute="_compute_date_deadline",
@@ -375,3 +373,52 @@ class CrmPharmaRecallLine(models.Model):
             raise UserError(self.env._("Unsupported search on overdue recall customers."))
         domain = [("date_deadline", "<", fields.Date.context_today(self))]
         return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends("recall_id.name", "partner_id.name")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.recall_id.name} - {line.partner_id.name}"
+
+    def action_notify(self):
+        self.check_access("write")
+        lines = self.filtered(lambda line: line.state == "to_notify")
+        for line in self - lines:
+            raise UserError(
+                _(
+                    "%(customer)s has already been notified of %(recall)s.",
+                    customer=line.partner_id.display_name,
+                    recall=line.recall_id.name,
+                )
+            )
+        for recall in lines.recall_id:
+            if recall.state != "open":
+                raise UserError(_("%(recall)s is not in progress.", recall=recall.name))
+        lines._notify_customer()
+
+    def _notify_customer(self):
+        """Send the recall notice to each line's customer and plan the
+        follow-up; private: only the recall's and the line's buttons call it,
+        after their checks. Bridges add channels (the SMS of crm_pharma_sms)."""
+        template = self.env.ref("crm_industry_pharma.mail_template_recall_notice")
+        now = fields.Datetime.now()
+        for line in self:
+            recall = line.recall_id
+            if line.partner_id.email:
+                line.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            recall.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=recall.date_complete_deadline or fields.Date.context_today(recall),
+                summary=_("Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name),
+                note=_(
+                    "Lot(s) %(lot)s of %(product)s are recalled (%(level)s): %(reason)s. %(customer)s received "
+                    "%(qty)s; record its acknowledgement and the returned quantity.",
+                    lot=recall._lot_names(),
+                    product=recall.product_id.display_name,
+                    level=dict(recall._fields["level"]._description_selection(self.env))[recall.level],
+                    reason=recall.reason,
+                    customer=line.partner_id.display_name,
+                    qty=line.qty_outstanding,
+                ),
+                user_id=(line.partner_id.user_id or recall.user_id or self.env.user).id,
+            )
+            line.write({"state": "notified", "date_notified": now, "notified_by_email": bool(line.partner_id.email)})

@@ -151,6 +151,8 @@ class TestLotRecall(RecallCommon):
         self.assertEqual(set(recall.line_ids.mapped("state")), {"notified"})
         activities = recall.activity_ids
         self.assertEqual(len(activities), 2)
+        with self.assertRefused(UserError, "has been notified"):
+            recall.with_user(self.recall_user).action_notify()
         self.assertIn(self.salesman, activities.user_id)
         line = recall.line_ids.filtered(lambda line: line.partner_id == self.pharmacy)
         line.with_user(self.recall_user).write({"state": "responded", "response": "Test 已封存, 下周退回"})
@@ -243,3 +245,37 @@ class TestRecallDeadlines(RecallCommon):
         self.assertFalse(late.is_overdue)
         self.assertEqual(set(late.line_ids.mapped("date_deadline")), {late.date_complete_deadline})
         self.assertFalse(late.line_ids.filtered("is_overdue"))
+
+
+@tagged("post_install", "-at_install")
+class TestRecallNotice(RecallCommon):
+    def test_notice_by_email(self):
+        self.pharmacy.email = "yaofang@example.com"
+        self.hospital.email = False
+        recall = self._recall(self.recall_user, self.lot | self.other_lot)
+        recall.with_user(self.recall_user).action_find_customers()
+        lines = {line.partner_id: line for line in recall.line_ids}
+        with self.assertRefused(AccessError):
+            recall.with_user(self.salesman).action_notify()
+        with self.assertRefused(AccessError):
+            lines[self.pharmacy].with_user(self.salesman).action_notify()
+        self.assertEqual(set(recall.line_ids.mapped("state")), {"to_notify"})
+        lines[self.pharmacy].with_user(self.recall_user).action_notify()
+        self.assertEqual(lines[self.pharmacy].state, "notified")
+        self.assertTrue(lines[self.pharmacy].notified_by_email)
+        message = lines[self.pharmacy].message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(message.partner_ids, self.pharmacy)
+        self.assertIn("药品召回通知", message.subject)
+        self.assertIn("L20261201, L20261202", message.subject)
+        for text in ("二级召回", "Test 含量不合格", "立即停止销售和使用", recall.name, "25"):
+            self.assertIn(text, str(message.body))
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.recipient_ids, self.pharmacy)
+        with self.assertRefused(UserError, "already been notified"):
+            lines[self.pharmacy].with_user(self.recall_user).action_notify()
+        # the rest: the hospital has no e-mail address, its salesperson's activity informs it
+        recall.with_user(self.recall_user).action_notify()
+        self.assertEqual(lines[self.hospital].state, "notified")
+        self.assertFalse(lines[self.hospital].notified_by_email)
+        self.assertFalse(lines[self.hospital].message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertEqual(len(recall.activity_ids), 3)
