@@ -18,5 +18,5 @@ class CrmPharmaRecallLine(models.Model):
             line.with_company(line.company_id)._message_sms_with_template(
                 template=template, partner_ids=partner.ids, put_in_queue=True
             )
-            line.notified_by_sms = True
+            line.sudo().notified_by_sms = True
         return res
