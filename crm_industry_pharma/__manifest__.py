@@ -18,6 +18,8 @@
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/crm_pharma_adverse_event_data.xml",
+        "report/crm_pharma_recall_report.xml",
+        "report/crm_pharma_recall_report_templates.xml",
         "wizard/crm_pharma_recall_wizard_views.xml",
         "views/crm_industry_pharma_menus.xml",
         "views/crm_pharma_licence_type_views.xml",

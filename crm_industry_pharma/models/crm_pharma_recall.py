@@ -1,4 +1,7 @@
+import io
 from datetime import timedelta
+
+import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -32,6 +35,12 @@ class CrmPharmaRecall(models.Model):
     )
     product_id = fields.Many2one(
         "product.product", compute="_compute_product_id", store=True, index=True, string="Product"
+    )
+    lot_names = fields.Char(
+        string="Lot Numbers",
+        compute="_compute_lot_names",
+        store=True,
+        help="The recalled lots' numbers, readable by users without access to the stock.",
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     level = fields.Selection(
@@ -87,6 +96,7 @@ class CrmPharmaRecall(models.Model):
     line_ids = fields.One2many("crm.pharma.recall.line", "recall_id", string="Customers", copy=False)
     customer_count = fields.Integer(compute="_compute_totals")
     qty_delivered = fields.Float(compute="_compute_totals", digits="Product Unit of Measure")
+    qty_returned = fields.Float(compute="_compute_totals", digits="Product Unit of Measure")
     qty_outstanding = fields.Float(compute="_compute_totals", digits="Product Unit of Measure")
 
     def init(self):
@@ -102,6 +112,11 @@ class CrmPharmaRecall(models.Model):
                 name=SQL.identifier(RECALL_INDEX),
             )
         )
+
+    @api.depends("lot_ids.name")
+    def _compute_lot_names(self):
+        for recall in self:
+            recall.lot_names = ", ".join(sorted(recall.lot_ids.mapped("name")))
 
     @api.depends("lot_ids.product_id")
     def _compute_product_id(self):
@@ -154,6 +169,7 @@ class CrmPharmaRecall(models.Model):
         for recall in self:
             recall.customer_count = len(recall.line_ids)
             recall.qty_delivered = sum(recall.line_ids.mapped("qty_delivered"))
+            recall.qty_returned = sum(recall.line_ids.mapped("qty_returned"))
             recall.qty_outstanding = sum(recall.line_ids.mapped("qty_outstanding"))
 
     @api.model_create_multi
@@ -267,7 +283,93 @@ class CrmPharmaRecall(models.Model):
             lines._notify_customer()
 
     def _lot_names(self):
-        return ", ".join(self.lot_ids.sorted("name").mapped("name"))
+        return self.lot_names or ""
+
+    def _state_name_zh(self):
+        return {"draft": "草稿", "open": "进行中", "done": "已完成", "cancel": "已取消"}.get(self.state, "")
+
+    def _today(self):
+        return fields.Date.context_today(self)
+
+    def action_export_xlsx(self):
+        """The authority report as a spreadsheet, downloaded at once."""
+        self.ensure_one()
+        self.check_access("read")
+        name = f"药品召回报告 {self.name}.xlsx"
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": self._authority_xlsx(),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    def _authority_xlsx(self):
+        """The recall report for the authority: the recall, its lots, and per
+        customer the quantities delivered, returned and outstanding with the
+        notification and acknowledgement dates."""
+        self.ensure_one()
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = book.add_worksheet("召回报告")
+        bold = book.add_format({"bold": True})
+        title = book.add_format({"bold": True, "font_size": 14})
+        number = book.add_format({"num_format": "#,##0.###"})
+        line_ids = self.line_ids
+        sheet.write(0, 0, "药品召回报告", title)
+        head = [
+            ("召回单号", self.name),
+            ("召回级别", self._level_name_zh()),
+            ("药品名称", self.product_id.name),
+            ("批准文号", self.product_id.crm_pharma_approval_number or ""),
+            ("批号", self._lot_names()),
+            ("召回原因", self.reason or ""),
+            ("召回日期", str(self.date_decision or "")),
+            ("通知期限", str(self.date_notify_deadline or "")),
+            ("完成期限", str(self.date_complete_deadline or "")),
+            ("状态", self._state_name_zh()),
+            ("报告单位", self.company_id.name),
+            ("报告日期", str(self._today())),
+        ]
+        for row, (label, value) in enumerate(head, start=2):
+            sheet.write(row, 0, label, bold)
+            sheet.write(row, 1, value)
+        row = len(head) + 3
+        columns = ["收货单位", "发货数量", "退回数量", "未退回数量", "通知时间", "确认时间", "确认人", "状态", "说明"]
+        for col, label in enumerate(columns):
+            sheet.write(row, col, label, bold)
+        for line in line_ids:
+            row += 1
+            values = [
+                line.partner_id.name,
+                line.qty_delivered,
+                line.qty_returned,
+                line.qty_outstanding,
+                line._local(line.date_notified) if line.date_notified else "",
+                line._local(line.date_acknowledged) if line.date_acknowledged else "",
+                line.ack_contact or "",
+                line._state_name_zh(),
+                line.close_reason or line.response or "",
+            ]
+            for col, value in enumerate(values):
+                sheet.write(row, col, value, number if isinstance(value, float) else None)
+        row += 1
+        sheet.write(row, 0, "合计", bold)
+        for col, value in ((1, self.qty_delivered), (2, self.qty_returned), (3, self.qty_outstanding)):
+            sheet.write(row, col, value, number)
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 3, 12)
+        sheet.set_column(4, 5, 18)
+        sheet.set_column(6, 8, 20)
+        book.close()
+        return output.getvalue()
 
     def _level_name_zh(self):
         """The level as the Chinese notice and letter name it, whatever the user's language."""
@@ -598,3 +700,16 @@ class CrmPharmaRecallLine(models.Model):
             raise UserError(_("Give the reason to close the remaining customers."))
         closed = self.filtered(lambda line: line.state not in ("done", "closed"))
         closed.sudo().write({"state": "closed", "close_reason": reason.strip()})
+
+    def _state_name_zh(self):
+        return {
+            "to_notify": "待通知",
+            "notified": "已通知",
+            "acknowledged": "已确认",
+            "done": "已退回",
+            "closed": "已关闭",
+        }.get(self.state, "")
+
+    def _local(self, value):
+        """``value`` (a UTC datetime) in the user's time zone, to the minute."""
+        return fields.Datetime.context_timestamp(self, value).strftime("%Y-%m-%d %H:%M")

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from .common import PharmaCommon
 
@@ -381,3 +381,109 @@ class TestRecallFollowUp(RecallCommon):
         self.assertEqual(lines[self.hospital].state, "closed")
         self.assertEqual(recall.state, "open")
         self.assertFalse(lines[self.hospital].date_deadline)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallReports(RecallCommon):
+    def _settled_recall(self):
+        recall = self._recall(self.recall_user, self.lot | self.other_lot)
+        recall.with_user(self.recall_user).action_find_customers()
+        recall.with_user(self.recall_user).action_notify()
+        lines = {line.partner_id: line for line in recall.line_ids}
+        TestLotRecall._acknowledge(self, lines[self.pharmacy], "Test 李药师")
+        return recall, lines
+
+    def test_letter(self):
+        recall, lines = self._settled_recall()
+        Report = self.env["ir.actions.report"].with_user(self.recall_user)
+        html = Report._render_qweb_html("crm_industry_pharma.action_report_recall_letter", lines[self.pharmacy].ids)[0]
+        html = html.decode()
+        for text in ("药品召回通知函", "二级召回", "L20261201, L20261202", "Test 含量不合格", self.pharmacy.name, "回"):
+            self.assertIn(text, html)
+        self.assertIn(self.company.name, html)  # the company header
+        # the salesperson who follows the customer up reads the recall and prints its letter
+        self.assertEqual(recall.with_user(self.salesman).lot_names, "L20261201, L20261202")
+        html = Report.with_user(self.salesman)._render_qweb_html(
+            "crm_industry_pharma.action_report_recall_letter", lines[self.pharmacy].ids
+        )[0]
+        self.assertIn("L20261201, L20261202", html.decode())
+        # not a user of another company
+        company_b = self.env["res.company"].create({"name": "Pharma Recall Letter B"})
+        user_b = self._user(
+            "pharma_recall_letter_b",
+            "crm_industry_pharma.crm_industry_pharma_group_quality_manager,base.group_user",
+            company=company_b,
+        )
+        with self.assertRaises(AccessError):
+            Report.with_user(user_b)._render_qweb_html(
+                "crm_industry_pharma.action_report_recall_letter", lines[self.pharmacy].ids
+            )
+
+    def test_letter_pdf_has_chinese_glyphs(self):
+        recall, lines = self._settled_recall()
+        # wkhtmltopdf cannot fetch the web assets from a server inside this
+        # transaction: it warns and prints the text unstyled, which is enough here
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            pdf, kind = (
+                self.env["ir.actions.report"]
+                .with_user(self.recall_user)
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf("crm_industry_pharma.action_report_recall_letter", lines[self.pharmacy].ids)
+            )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        # the Chinese text is set in a CJK font (Debian's fonts-noto-cjk), embedded in the file
+        self.assertIn(b"CJK", pdf)
+
+    def test_authority_report(self):
+        recall, lines = self._settled_recall()
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.recall_user)
+            ._render_qweb_html("crm_industry_pharma.action_report_recall_authority", recall.ids)[0]
+            .decode()
+        )
+        for text in ("药品召回报告", "L20261202", self.supplier.name, "Test 李药师", "已确认", "已通知"):
+            self.assertIn(text, html)
+        company_b = self.env["res.company"].create({"name": "Pharma Recall Authority B"})
+        user_b = self._user(
+            "pharma_recall_authority_b",
+            "crm_industry_pharma.crm_industry_pharma_group_quality_manager,base.group_user",
+            company=company_b,
+        )
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(user_b)._render_qweb_html(
+                "crm_industry_pharma.action_report_recall_authority", recall.ids
+            )
+
+    def test_authority_spreadsheet(self):
+        import io
+
+        import openpyxl
+
+        recall, lines = self._settled_recall()
+        action = recall.with_user(self.recall_user).action_export_xlsx()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        self.assertEqual(attachment.res_id, recall.id)
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        self.assertEqual(rows[0][0], "药品召回报告")
+        header = next(index for index, row in enumerate(rows) if row[0] == "收货单位")
+        customers = {row[0]: row for row in rows[header + 1 :] if row[0] and row[0] != "合计"}
+        self.assertEqual(set(customers), {self.pharmacy.name, self.hospital.name, self.supplier.name})
+        pharmacy = customers[self.pharmacy.name]
+        self.assertEqual(pharmacy[1:4], (40, 15, 25))
+        self.assertTrue(pharmacy[4] and pharmacy[5])
+        self.assertEqual((pharmacy[6], pharmacy[7]), ("Test 李药师", "已确认"))
+        total = next(row for row in rows if row[0] == "合计")
+        self.assertEqual(total[1:4], (110, 15, 95))
+        # another company's user cannot export it
+        company_b = self.env["res.company"].create({"name": "Pharma Recall Report B"})
+        user_b = self._user(
+            "pharma_recall_report_b",
+            "crm_industry_pharma.crm_industry_pharma_group_quality_manager,base.group_user",
+            company=company_b,
+        )
+        with self.assertRaises(AccessError):
+            recall.with_user(user_b).action_export_xlsx()
