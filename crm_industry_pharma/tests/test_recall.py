@@ -191,8 +191,14 @@ class TestLotRecall(RecallCommon):
 
     def test_access(self):
         with self.assertRaises(AccessError):
-            self._recall(self.salesman)
+            self.env["crm.pharma.recall"].with_user(self.salesman).create(
+                {"lot_ids": [Command.set(self.lot.ids)], "reason": "Test", "level": "1"}
+            )
         recall = self._recall(self.recall_user)
+        # the salesperson reads the recall, lots included, without stock access
+        self.assertEqual(recall.with_user(self.salesman).read(["lot_names"])[0]["lot_names"], "L20261201")
+        with self.assertRaises(AccessError):
+            recall.with_user(self.salesman).action_find_customers()
         with self.assertRaises(AccessError):
             recall.with_user(self.recall_user).unlink()
         company_b = self.env["res.company"].create({"name": "Pharma Recall B"})
@@ -202,6 +208,14 @@ class TestLotRecall(RecallCommon):
             company=company_b,
         )
         self.assertFalse(self.env["crm.pharma.recall"].with_user(user_b).search([("id", "=", recall.id)]))
+        # a lot of another company cannot be recalled here
+        lot_b = self.env["stock.lot"].create(
+            {"name": "L-B-001", "product_id": self.drug.id, "company_id": company_b.id}
+        )
+        with self.assertRefused(UserError, "L-B-001"):
+            self.env["crm.pharma.recall"].with_user(self.recall_user).create(
+                {"lot_ids": [Command.set(lot_b.ids)], "reason": "Test", "level": "1"}
+            )
 
 
 @tagged("post_install", "-at_install")
