@@ -4,6 +4,7 @@ from . import test_security
 from . import test_expiry
 from . import test_approval_tour
 from . import test_recall
+from . import test_recall_tour
 from . import test_adverse_event
 from . import test_i18n
 from . import test_medrep
