@@ -2,7 +2,7 @@
     "name": "CRM Pharmaceutical Industry (China GSP)",
     "summary": "GSP licences and business scope of customers and suppliers, drug master data and "
     "first-business approval (首营), checked on the server when orders, deliveries and purchases are confirmed",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "CRM China Suite",
     "website": "https://github.com/crm-china-suite",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/crm_pharma_licence_type_data.xml",
         "data/crm_pharma_scope_data.xml",
+        "data/crm_pharma_recall_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/crm_pharma_adverse_event_data.xml",

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from odoo.addons.crm_core_ext.tools.cron import run_isolated
 
 # stock_move_line rows of done moves with a lot, with every column the recall
 # query reads: the query is an index-only scan whatever the size of the table.
@@ -15,8 +19,20 @@ class CrmPharmaRecall(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, copy=False, readonly=True, default=lambda self: _("New"))
-    lot_id = fields.Many2one("stock.lot", string="Lot", required=True, index=True, tracking=True, check_company=True)
-    product_id = fields.Many2one(related="lot_id.product_id", store=True, string="Product")
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        "crm_pharma_recall_lot_rel",
+        "recall_id",
+        "lot_id",
+        string="Lots",
+        required=True,
+        check_company=True,
+        domain="[('product_id', '=?', product_id)]",
+        help="The recalled lots, all of one product.",
+    )
+    product_id = fields.Many2one(
+        "product.product", compute="_compute_product_id", store=True, index=True, string="Product"
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     level = fields.Selection(
         [("1", "Level I (一级召回)"), ("2", "Level II (二级召回)"), ("3", "Level III (三级召回)")],
@@ -35,6 +51,39 @@ class CrmPharmaRecall(models.Model):
         tracking=True,
         copy=False,
     )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        check_company=True,
+        help="Alerted when a deadline of the recall passes.",
+    )
+    date_decision = fields.Date(
+        string="Recall Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        help="The day the recall was decided: its deadlines count from it.",
+    )
+    date_notify_deadline = fields.Date(
+        string="Notify By",
+        compute="_compute_deadlines",
+        store=True,
+        help="Every customer must be notified by this day (药品召回管理办法: level I within 1 day, "
+        "level II within 3 days, level III within 7 days; see the settings).",
+    )
+    date_complete_deadline = fields.Date(
+        string="Complete By", compute="_compute_deadlines", store=True, help="The recall must be completed by this day."
+    )
+    date_deadline = fields.Date(
+        string="Next Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        index=True,
+        help="The notification deadline while customers remain to be notified, then the completion deadline.",
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
     line_ids = fields.One2many("crm.pharma.recall.line", "recall_id", string="Customers", copy=False)
     customer_count = fields.Integer(compute="_compute_totals")
     qty_delivered = fields.Float(compute="_compute_totals", digits="Product Unit of Measure")
@@ -54,6 +103,52 @@ class CrmPharmaRecall(models.Model):
             )
         )
 
+    @api.depends("lot_ids.product_id")
+    def _compute_product_id(self):
+        for recall in self:
+            recall.product_id = recall.lot_ids[:1].product_id
+
+    @api.depends(
+        "date_decision",
+        "level",
+        "company_id.crm_pharma_recall_notify_days_1",
+        "company_id.crm_pharma_recall_notify_days_2",
+        "company_id.crm_pharma_recall_notify_days_3",
+        "company_id.crm_pharma_recall_complete_days_1",
+        "company_id.crm_pharma_recall_complete_days_2",
+        "company_id.crm_pharma_recall_complete_days_3",
+    )
+    def _compute_deadlines(self):
+        for recall in self:
+            if not recall.date_decision or not recall.level:
+                recall.date_notify_deadline = recall.date_complete_deadline = False
+                continue
+            notify, complete = recall.company_id._crm_pharma_recall_days(recall.level)
+            recall.date_notify_deadline = recall.date_decision + timedelta(days=notify)
+            recall.date_complete_deadline = recall.date_decision + timedelta(days=complete)
+
+    @api.depends("state", "date_notify_deadline", "date_complete_deadline", "line_ids.state")
+    def _compute_date_deadline(self):
+        for recall in self:
+            if recall.state not in ("draft", "open"):
+                recall.date_deadline = False
+            elif recall.state == "draft" or any(line.state == "to_notify" for line in recall.line_ids):
+                recall.date_deadline = recall.date_notify_deadline
+            else:
+                recall.date_deadline = recall.date_complete_deadline
+
+    @api.depends("date_deadline")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for recall in self:
+            recall.is_overdue = bool(recall.date_deadline) and recall.date_deadline < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue recalls."))
+        domain = [("date_deadline", "<", fields.Date.context_today(self))]
+        return domain if (operator == "=") == value else ["!", *domain]
+
     @api.depends("line_ids.qty_delivered", "line_ids.qty_returned")
     def _compute_totals(self):
         for recall in self:
@@ -65,32 +160,55 @@ class CrmPharmaRecall(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("crm.pharma.recall") or _("New")
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.pharma.recall") or _(
+                    "New"
+                )
         return super().create(vals_list)
 
+    @api.constrains("lot_ids")
+    def _check_lot_ids(self):
+        for recall in self:
+            if not recall.lot_ids:
+                raise ValidationError(_("Recall %(recall)s names no lot.", recall=recall.name))
+            if len(recall.lot_ids.product_id) > 1:
+                raise ValidationError(
+                    _(
+                        "The lots of recall %(recall)s are of several products (%(products)s): "
+                        "recall each product separately.",
+                        recall=recall.name,
+                        products=", ".join(recall.lot_ids.product_id.mapped("display_name")),
+                    )
+                )
+
     def _customer_quantities(self):
-        """``{commercial partner id: (delivered, returned)}`` of the lot, in
-        the product's unit: deliveries to customer locations minus returns
-        from them, from done stock move lines. The scan of stock_move_line
-        is index-only (see :data:`RECALL_INDEX`)."""
+        """``{commercial partner id: (delivered, returned)}`` of the recall's
+        lots together, in the product's unit: deliveries to customer
+        locations minus returns from them, from done stock move lines. The
+        scan of stock_move_line is index-only (see :data:`RECALL_INDEX`)."""
         self.ensure_one()
         self.env["stock.move.line"].flush_model(
             ["lot_id", "state", "picking_id", "location_id", "location_dest_id", "quantity_product_uom"]
         )
         self.env["stock.picking"].flush_model(["partner_id"])
-        self.env.cr.execute(self._customer_quantities_sql(self.lot_id.id))
+        self.env.cr.execute(self._customer_quantities_sql(self.lot_ids.ids))
         return {partner_id: (delivered, returned) for partner_id, delivered, returned in self.env.cr.fetchall()}
 
     @api.model
-    def _customer_quantities_sql(self, lot_id):
+    def _customer_quantities_sql(self, lot_ids):
+        """The query of :meth:`_customer_quantities` for the lots ``lot_ids``
+        (a list of ids): one row per commercial partner, with the quantities
+        delivered to it and returned by it. The lots' move lines are read
+        first, on their own (``MATERIALIZED``), so that the planner reads them
+        from the covering index rather than walking another index in the
+        order of a later grouping."""
         return SQL(
             """
-            WITH moved AS (
+            WITH moved AS MATERIALIZED (
                 SELECT sml.picking_id, sml.location_id, sml.location_dest_id,
-                       SUM(sml.quantity_product_uom) AS qty
+                       sml.quantity_product_uom AS qty
                   FROM stock_move_line sml
-                 WHERE sml.lot_id = %(lot)s AND sml.state = 'done'
-              GROUP BY sml.picking_id, sml.location_id, sml.location_dest_id
+                 WHERE sml.lot_id = ANY(%(lots)s) AND sml.state = 'done'
             )
             SELECT p.commercial_partner_id,
                    SUM(CASE WHEN dest.usage = 'customer' THEN moved.qty ELSE 0 END),
@@ -103,7 +221,7 @@ class CrmPharmaRecall(models.Model):
              WHERE (src.usage = 'customer') <> (dest.usage = 'customer')
           GROUP BY p.commercial_partner_id
             """,
-            lot=lot_id,
+            lots=list(lot_ids),
         )
 
     def action_find_customers(self):
@@ -143,9 +261,9 @@ class CrmPharmaRecall(models.Model):
                         "Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name
                     ),
                     note=_(
-                        "Lot %(lot)s of %(product)s is recalled (%(level)s): %(reason)s. %(customer)s received "
+                        "Lot(s) %(lot)s of %(product)s are recalled (%(level)s): %(reason)s. %(customer)s received "
                         "%(qty)s; record its response and the returned quantity.",
-                        lot=recall.lot_id.name,
+                        lot=", ".join(recall.lot_ids.mapped("name")),
                         product=recall.product_id.display_name,
                         level=dict(self._fields["level"]._description_selection(self.env))[recall.level],
                         reason=recall.reason,
@@ -155,6 +273,42 @@ class CrmPharmaRecall(models.Model):
                     user_id=(line.partner_id.user_id or self.env.user).id,
                 )
                 line.write({"state": "notified", "date_notified": fields.Datetime.now()})
+
+    @api.model
+    def _cron_overdue_activities(self):
+        """Daily: an activity for the responsible of each recall whose next
+        deadline has passed, once per recall while the activity is open."""
+        activity_type = self.env.ref("crm_industry_pharma.mail_activity_type_recall_overdue")
+        overdue = self.search([("is_overdue", "=", True)])
+        flagged = self.env["mail.activity"].search(
+            [("res_model", "=", self._name), ("res_id", "in", overdue.ids), ("activity_type_id", "=", activity_type.id)]
+        )
+        flagged_ids = set(flagged.mapped("res_id"))
+        todo = overdue.filtered(lambda recall: recall.id not in flagged_ids)
+
+        def flag(recall):
+            to_notify = recall.line_ids.filtered(lambda line: line.state == "to_notify")
+            if recall.state == "draft" or to_notify:
+                summary = self.env._(
+                    "Recall %(recall)s: customers not notified, due %(deadline)s",
+                    recall=recall.name,
+                    deadline=recall.date_deadline,
+                )
+            else:
+                summary = self.env._(
+                    "Recall %(recall)s: not completed, due %(deadline)s",
+                    recall=recall.name,
+                    deadline=recall.date_deadline,
+                )
+            recall.activity_schedule(
+                "crm_industry_pharma.mail_activity_type_recall_overdue",
+                date_deadline=fields.Date.context_today(recall),
+                summary=summary,
+                user_id=(recall.user_id or self.env.user).id,
+            )
+
+        run_isolated(todo, flag, "Lot recalls")
+        return todo
 
     def action_close(self):
         self.write({"state": "done"})
@@ -182,6 +336,13 @@ class CrmPharmaRecallLine(models.Model):
         required=True,
     )
     date_notified = fields.Datetime(readonly=True)
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        help="Notify the customer by the recall's notification deadline, then settle it by the completion deadline.",
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
     response = fields.Text()
 
     _sql_constraints = [
@@ -192,3 +353,25 @@ class CrmPharmaRecallLine(models.Model):
     def _compute_qty_outstanding(self):
         for line in self:
             line.qty_outstanding = max(line.qty_delivered - line.qty_returned, 0.0)
+
+    @api.depends("state", "recall_id.state", "recall_id.date_notify_deadline", "recall_id.date_complete_deadline")
+    def _compute_date_deadline(self):
+        for line in self:
+            if line.recall_id.state not in ("draft", "open") or line.state == "closed":
+                line.date_deadline = False
+            elif line.state == "to_notify":
+                line.date_deadline = line.recall_id.date_notify_deadline
+            else:
+                line.date_deadline = line.recall_id.date_complete_deadline
+
+    @api.depends("date_deadline")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            line.is_overdue = bool(line.date_deadline) and line.date_deadline < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue recall customers."))
+        domain = [("date_deadline", "<", fields.Date.context_today(self))]
+        return domain if (operator == "=") == value else ["!", *domain]

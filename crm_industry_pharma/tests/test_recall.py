@@ -1,13 +1,18 @@
+from datetime import timedelta
+
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from .common import PharmaCommon
 
 
-@tagged("post_install", "-at_install")
-class TestLotRecall(PharmaCommon):
+class RecallCommon(PharmaCommon):
+    """A lot-tracked drug with two lots in stock; lot L20261201 delivered to
+    the pharmacy (30 + 10, 15 returned) and to the hospital through its
+    contact (20); the other lot delivered to the supplier (50)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -79,13 +84,19 @@ class TestLotRecall(PharmaCommon):
         assert picking.state == "done", picking.state
         return picking
 
-    def _recall(self, user):
+    def _recall(self, user, lots=None, level="2", date=None):
         form = Form(self.env["crm.pharma.recall"].with_user(user))
-        form.lot_id = self.lot
-        form.level = "2"
+        for lot in lots or self.lot:
+            form.lot_ids.add(lot)
+        form.level = level
+        if date:
+            form.date_decision = date
         form.reason = "Test 含量不合格"
         return form.save()
 
+
+@tagged("post_install", "-at_install")
+class TestLotRecall(RecallCommon):
     def test_find_customers_deliveries_minus_returns(self):
         recall = self._recall(self.recall_user)
         self.assertEqual(recall.product_id, self.drug)
@@ -103,6 +114,32 @@ class TestLotRecall(PharmaCommon):
         recall.with_user(self.recall_user).action_find_customers()
         self.assertEqual(len(recall.line_ids), 2)
         self.assertEqual(lines[self.pharmacy].qty_outstanding, 30.0)
+
+    def test_several_lots(self):
+        recall = self._recall(self.recall_user, self.lot | self.other_lot)
+        self.assertEqual(recall.product_id, self.drug)
+        recall.with_user(self.recall_user).action_find_customers()
+        lines = {line.partner_id: line for line in recall.line_ids}
+        self.assertEqual(set(lines), {self.pharmacy, self.hospital, self.supplier})
+        self.assertEqual(lines[self.pharmacy].qty_outstanding, 25.0)
+        self.assertEqual(lines[self.supplier].qty_outstanding, 50.0)
+        self.assertEqual(recall.qty_outstanding, 95.0)
+
+    def test_lots_of_one_product(self):
+        other_drug = self.env["product.product"].create(
+            {"name": "Test 另一药品", "is_storable": True, "tracking": "lot", "type": "consu"}
+        )
+        other_drug_lot = self.env["stock.lot"].create({"name": "L20261203", "product_id": other_drug.id})
+        Recall = self.env["crm.pharma.recall"].with_user(self.recall_user)
+        with self.assertRefused(ValidationError, "several products", other_drug.name):
+            Recall.create({"lot_ids": [Command.set((self.lot | other_drug_lot).ids)], "reason": "Test", "level": "1"})
+        with self.assertRefused(ValidationError, "no lot"):
+            Recall.create({"lot_ids": [], "reason": "Test", "level": "1"})
+        recall = self._recall(self.recall_user)
+        with self.assertRefused(ValidationError, "several products"):
+            recall.with_user(self.recall_user).lot_ids = [Command.link(other_drug_lot.id)]
+        self.assertEqual(recall.lot_ids, self.lot)
+        self.assertFalse(Recall.search([("lot_ids", "in", other_drug_lot.ids)]))
 
     def test_notify_and_respond(self):
         self.pharmacy.user_id = self.salesman
@@ -128,13 +165,14 @@ class TestLotRecall(PharmaCommon):
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
         try:
-            query = recall._customer_quantities_sql(self.lot.id)
+            query = recall._customer_quantities_sql((self.lot | self.other_lot).ids)
             self.env.cr.execute(SQL("EXPLAIN %s", query))
             plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         finally:
             self.env.cr.execute("RESET enable_seqscan")
             self.env.cr.execute("RESET enable_bitmapscan")
         self.assertIn("Index Only Scan using crm_pharma_sml_lot_done_idx on stock_move_line", plan)
+        self.assertIn("lot_id = ANY", plan)
 
     def test_access(self):
         with self.assertRaises(AccessError):
@@ -149,3 +187,59 @@ class TestLotRecall(PharmaCommon):
             company=company_b,
         )
         self.assertFalse(self.env["crm.pharma.recall"].with_user(user_b).search([("id", "=", recall.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestRecallDeadlines(RecallCommon):
+    def test_deadlines_by_level(self):
+        # 药品召回管理办法: notify within 1, 3 and 7 days; completion by the company's plan
+        expected = {"1": (1, 10), "2": (3, 20), "3": (7, 30)}
+        for level, (notify, complete) in expected.items():
+            recall = self._recall(self.recall_user, level=level, date=self.today)
+            self.assertEqual(recall.date_notify_deadline, self.today + timedelta(days=notify))
+            self.assertEqual(recall.date_complete_deadline, self.today + timedelta(days=complete))
+            self.assertEqual(recall.date_deadline, recall.date_notify_deadline)
+        self.company.crm_pharma_recall_notify_days_1 = 2
+        self.assertEqual(
+            self._recall(self.recall_user, level="1", date=self.today).date_notify_deadline,
+            self.today + timedelta(days=2),
+        )
+
+    def test_bad_deadline_settings(self):
+        admin = self._user("pharma_recall_admin", "base.group_system,base.group_user")
+        Settings = self.env["res.config.settings"].with_user(admin)
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            Settings.create({"crm_pharma_recall_notify_days_2": -1}).execute()
+        with self.assertRefused(ValidationError, "fewer than the days to notify"):
+            Settings.create({"crm_pharma_recall_complete_days_3": 5}).execute()
+        self.assertEqual(self.company.crm_pharma_recall_notify_days_2, 3)
+        self.assertEqual(self.company.crm_pharma_recall_complete_days_3, 30)
+        Settings.create({"crm_pharma_recall_notify_days_3": 5, "crm_pharma_recall_complete_days_3": 15}).execute()
+        self.assertEqual(self.company._crm_pharma_recall_days("3"), (5, 15))
+
+    def test_overdue_and_alert(self):
+        self.env["crm.pharma.recall"].search([]).write({"state": "cancel"})
+        late = self._recall(self.recall_user, level="2", date=self.today - timedelta(days=5))
+        on_time = self._recall(self.recall_user, level="3", date=self.today - timedelta(days=5))
+        Recall = self.env["crm.pharma.recall"].with_user(self.recall_user)
+        self.assertTrue(late.is_overdue)
+        self.assertFalse(on_time.is_overdue)
+        self.assertEqual(Recall.search([("is_overdue", "=", True)]), late)
+        self.assertEqual(Recall.search([("is_overdue", "=", False), ("id", "in", (late | on_time).ids)]), on_time)
+        alerted = self.env["crm.pharma.recall"]._cron_overdue_activities()
+        self.assertEqual(alerted, late)
+        activity = late.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("crm_industry_pharma.mail_activity_type_recall_overdue")
+        )
+        self.assertEqual(activity.user_id, self.recall_user)
+        self.assertIn("not notified", activity.summary)
+        # once per recall while the activity is open
+        self.assertFalse(self.env["crm.pharma.recall"]._cron_overdue_activities())
+        # every customer notified: the completion deadline (20 days) applies, and the lines show it
+        late.with_user(self.recall_user).action_find_customers()
+        self.assertTrue(all(line.is_overdue for line in late.line_ids))
+        late.with_user(self.recall_user).action_notify()
+        self.assertEqual(late.date_deadline, late.date_complete_deadline)
+        self.assertFalse(late.is_overdue)
+        self.assertEqual(set(late.line_ids.mapped("date_deadline")), {late.date_complete_deadline})
+        self.assertFalse(late.line_ids.filtered("is_overdue"))
