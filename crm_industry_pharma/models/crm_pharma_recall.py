@@ -225,7 +225,9 @@ class CrmPharmaRecall(models.Model):
         )
 
     def action_find_customers(self):
-        """Create or update one line per customer that received the lot."""
+        """Create or update one line per customer that received the lots;
+        acknowledged customers that have returned everything are done."""
+        self.check_access("write")
         for recall in self:
             if recall.state in ("done", "cancel"):
                 raise UserError(_("%(recall)s is closed.", recall=recall.name))
@@ -234,7 +236,8 @@ class CrmPharmaRecall(models.Model):
             new = []
             for partner_id, (delivered, returned) in quantities.items():
                 if partner_id in lines:
-                    lines[partner_id].write({"qty_delivered": delivered, "qty_returned": returned})
+                    # the quantities come from the stock moves only: written past the users' guard
+                    lines[partner_id].sudo().write({"qty_delivered": delivered, "qty_returned": returned})
                 else:
                     new.append(
                         {
@@ -244,35 +247,31 @@ class CrmPharmaRecall(models.Model):
                             "qty_returned": returned,
                         }
                     )
-            self.env["crm.pharma.recall.line"].create(new)
+            self.env["crm.pharma.recall.line"].sudo().create(new)
+            recall.line_ids._update_done()
             if recall.state == "draft":
                 recall.state = "open"
 
     def action_notify(self):
-        """Plan an activity for each customer's salesperson (or the recall's
-        author) to inform the customer, and mark the lines notified."""
+        """Notify every customer still to notify: an e-mail with the recall
+        notice (where the customer has an e-mail address; the SMS bridge adds
+        an SMS), and an activity for its salesperson (or the recall's
+        responsible) to follow the customer up."""
         for recall in self:
+            recall.check_access("write")
             if recall.state != "open":
                 raise UserError(_("Find the customers of %(recall)s first.", recall=recall.name))
-            for line in recall.line_ids.filtered(lambda line: line.state == "to_notify"):
-                recall.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=_(
-                        "Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name
-                    ),
-                    note=_(
-                        "Lot(s) %(lot)s of %(product)s are recalled (%(level)s): %(reason)s. %(customer)s received "
-                        "%(qty)s; record its response and the returned quantity.",
-                        lot=", ".join(recall.lot_ids.mapped("name")),
-                        product=recall.product_id.display_name,
-                        level=dict(self._fields["level"]._description_selection(self.env))[recall.level],
-                        reason=recall.reason,
-                        customer=line.partner_id.display_name,
-                        qty=line.qty_outstanding,
-                    ),
-                    user_id=(line.partner_id.user_id or self.env.user).id,
-                )
-                line.write({"state": "notified", "date_notified": fields.Datetime.now()})
+            lines = recall.line_ids.filtered(lambda line: line.state == "to_notify")
+            if not lines:
+                raise UserError(_("Every customer of %(recall)s has been notified.", recall=recall.name))
+            lines._notify_customer()
+
+    def _lot_names(self):
+        return ", ".join(self.lot_ids.sorted("name").mapped("name"))
+
+    def _level_name_zh(self):
+        """The level as the Chinese notice and letter name it, whatever the user's language."""
+        return {"1": "一级召回", "2": "二级召回", "3": "三级召回"}.get(self.level, "")
 
     @api.model
     def _cron_overdue_activities(self):
@@ -310,8 +309,47 @@ class CrmPharmaRecall(models.Model):
         run_isolated(todo, flag, "Lot recalls")
         return todo
 
+    def write(self, vals):
+        if vals.get("state") == "done":
+            for recall in self:
+                pending = recall.line_ids.filtered(lambda line: line.state not in ("done", "closed"))
+                if pending:
+                    raise UserError(
+                        _(
+                            "%(recall)s cannot be closed: %(customers)s have not returned everything or have not "
+                            "been closed with a reason.",
+                            recall=recall.name,
+                            customers=", ".join(pending.partner_id.mapped("display_name")),
+                        )
+                    )
+        return super().write(vals)
+
     def action_close(self):
+        """Close the recall when every customer is done; otherwise ask for
+        the reason to close the remaining customers."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "open":
+            raise UserError(_("Only a recall in progress can be closed: %(recall)s.", recall=self.name))
+        pending = self.line_ids.filtered(lambda line: line.state not in ("done", "closed"))
+        if not pending:
+            self.write({"state": "done"})
+            return True
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Close %(recall)s", recall=self.name),
+            "res_model": "crm.pharma.recall.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.id, "default_line_ids": pending.ids, "default_close_recall": True},
+        }
+
+    def _close_with_reason(self, reason):
+        """Close the remaining customers with ``reason``, then the recall."""
+        self.ensure_one()
+        self.line_ids.filtered(lambda line: line.state not in ("done", "closed"))._close_with_reason(reason)
         self.write({"state": "done"})
+        self.message_post(body=_("Closed with customers still open: %(reason)s", reason=reason))
 
     def action_cancel(self):
         self.write({"state": "cancel"})
@@ -320,10 +358,13 @@ class CrmPharmaRecall(models.Model):
 class CrmPharmaRecallLine(models.Model):
     _name = "crm.pharma.recall.line"
     _description = "Lot Recall Customer"
+    _inherit = ["mail.thread"]
     _order = "qty_delivered desc, id"
+    _rec_names_search = ["partner_id.name", "recall_id.name"]
 
     recall_id = fields.Many2one("crm.pharma.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True)
+    recall_state = fields.Selection(related="recall_id.state", string="Recall Status")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     qty_delivered = fields.Float(string="Delivered", digits="Product Unit of Measure", readonly=True)
     qty_returned = fields.Float(string="Returned", digits="Product Unit of Measure", readonly=True)
@@ -331,11 +372,22 @@ class CrmPharmaRecallLine(models.Model):
         string="Outstanding", compute="_compute_qty_outstanding", store=True, digits="Product Unit of Measure"
     )
     state = fields.Selection(
-        [("to_notify", "To Notify"), ("notified", "Notified"), ("responded", "Responded"), ("closed", "Closed")],
+        [
+            ("to_notify", "To Notify"),
+            ("notified", "Notified"),
+            ("acknowledged", "Acknowledged"),
+            ("done", "Returned"),
+            ("closed", "Closed"),
+        ],
         default="to_notify",
         required=True,
+        readonly=True,
+        tracking=True,
+        help="To Notify, Notified, Acknowledged by the customer, Returned (acknowledged and nothing outstanding), "
+        "or Closed with a reason.",
     )
     date_notified = fields.Datetime(readonly=True)
+    notified_by_email = fields.Boolean(string="E-mailed", readonly=True)
     date_deadline = fields.Date(
         string="Deadline",
         compute="_compute_date_deadline",
@@ -343,7 +395,13 @@ class CrmPharmaRecallLine(models.Model):
         help="Notify the customer by the recall's notification deadline, then settle it by the completion deadline.",
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
-    response = fields.Text()
+    date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True, tracking=True)
+    ack_contact = fields.Char(
+        string="Acknowledged By", readonly=True, help="The customer's person who acknowledged the notice."
+    )
+    ack_user_id = fields.Many2one("res.users", string="Recorded By", readonly=True)
+    response = fields.Text(readonly=True, help="The customer's answer: stock held, sold, used, when it returns it.")
+    close_reason = fields.Text(readonly=True, tracking=True)
 
     _sql_constraints = [
         ("partner_unique", "UNIQUE(recall_id, partner_id)", "A customer is listed once per recall."),
@@ -375,3 +433,168 @@ class CrmPharmaRecallLine(models.Model):
             raise UserError(self.env._("Unsupported search on overdue recall customers."))
         domain = [("date_deadline", "<", fields.Date.context_today(self))]
         return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends("recall_id.name", "partner_id.name")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.recall_id.name} - {line.partner_id.name}"
+
+    def action_notify(self):
+        self.check_access("write")
+        lines = self.filtered(lambda line: line.state == "to_notify")
+        for line in self - lines:
+            raise UserError(
+                _(
+                    "%(customer)s has already been notified of %(recall)s.",
+                    customer=line.partner_id.display_name,
+                    recall=line.recall_id.name,
+                )
+            )
+        for recall in lines.recall_id:
+            if recall.state != "open":
+                raise UserError(_("%(recall)s is not in progress.", recall=recall.name))
+        lines._notify_customer()
+
+    def _notify_customer(self):
+        """Send the recall notice to each line's customer and plan the
+        follow-up; private: only the recall's and the line's buttons call it,
+        after their checks. Bridges add channels (the SMS of crm_pharma_sms)."""
+        template = self.env.ref("crm_industry_pharma.mail_template_recall_notice")
+        now = fields.Datetime.now()
+        for line in self:
+            recall = line.recall_id
+            if line.partner_id.email:
+                line.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            recall.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=recall.date_complete_deadline or fields.Date.context_today(recall),
+                summary=_("Recall %(recall)s: inform %(customer)s", recall=recall.name, customer=line.partner_id.name),
+                note=_(
+                    "Lot(s) %(lot)s of %(product)s are recalled (%(level)s): %(reason)s. %(customer)s received "
+                    "%(qty)s; record its acknowledgement and the returned quantity.",
+                    lot=recall._lot_names(),
+                    product=recall.product_id.display_name,
+                    level=dict(recall._fields["level"]._description_selection(self.env))[recall.level],
+                    reason=recall.reason,
+                    customer=line.partner_id.display_name,
+                    qty=line.qty_outstanding,
+                ),
+                user_id=(line.partner_id.user_id or recall.user_id or self.env.user).id,
+            )
+            line.sudo().write(
+                {"state": "notified", "date_notified": now, "notified_by_email": bool(line.partner_id.email)}
+            )
+
+    # the stock quantities come from the stock moves, the states from the actions
+    _PROTECTED_FIELDS = frozenset(
+        {
+            "qty_delivered",
+            "qty_returned",
+            "recall_id",
+            "partner_id",
+            "state",
+            "date_notified",
+            "notified_by_email",
+            "date_acknowledged",
+            "ack_contact",
+            "ack_user_id",
+            "response",
+            "close_reason",
+        }
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("The customers of a recall are found from the stock moves (Find Customers)."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and self._PROTECTED_FIELDS.intersection(vals):
+            raise UserError(
+                self.env._(
+                    "The quantities and the follow-up of a recall's customer are recorded by Find Customers, "
+                    "Notify, Acknowledge and Close, not edited."
+                )
+            )
+        return super().write(vals)
+
+    def _check_open(self):
+        for recall in self.recall_id:
+            if recall.state != "open":
+                raise UserError(_("%(recall)s is not in progress.", recall=recall.name))
+
+    def action_acknowledge(self):
+        self.ensure_one()
+        self.check_access("write")
+        self._check_open()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Acknowledgement of %(customer)s", customer=self.partner_id.display_name),
+            "res_model": "crm.pharma.recall.ack",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    def _acknowledge(self, date, contact, response):
+        """Record the customer's acknowledgement; the wizard calls it after
+        its checks, as the user."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_open()
+        if self.state not in ("to_notify", "notified"):
+            raise UserError(
+                _("%(customer)s has already acknowledged the recall or is closed.", customer=self.partner_id.name)
+            )
+        if not (contact or "").strip():
+            raise UserError(_("Name the customer's person who acknowledged the recall."))
+        if date > fields.Datetime.now():
+            raise UserError(_("The acknowledgement date cannot be in the future."))
+        if date.date() < self.recall_id.date_decision:
+            raise UserError(
+                _(
+                    "The acknowledgement date cannot be before the recall date %(date)s.",
+                    date=self.recall_id.date_decision,
+                )
+            )
+        self.sudo().write(
+            {
+                "state": "acknowledged",
+                "date_acknowledged": date,
+                "ack_contact": contact.strip(),
+                "ack_user_id": self.env.user.id,
+                "response": response,
+                "date_notified": self.date_notified or date,
+            }
+        )
+        self._update_done()
+
+    def _update_done(self):
+        """Acknowledged customers that hold nothing any more are done, and
+        back to acknowledged when a new delivery is found."""
+        for line in self:
+            if line.state == "acknowledged" and line.qty_outstanding <= 0:
+                line.sudo().state = "done"
+            elif line.state == "done" and line.qty_outstanding > 0:
+                line.sudo().state = "acknowledged"
+
+    def action_close_line(self):
+        self.check_access("write")
+        self._check_open()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Close Customers"),
+            "res_model": "crm.pharma.recall.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.recall_id[:1].id, "default_line_ids": self.ids},
+        }
+
+    def _close_with_reason(self, reason):
+        self.check_access("write")
+        self._check_open()
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason to close the remaining customers."))
+        closed = self.filtered(lambda line: line.state not in ("done", "closed"))
+        closed.sudo().write({"state": "closed", "close_reason": reason.strip()})

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
@@ -151,13 +151,28 @@ class TestLotRecall(RecallCommon):
         self.assertEqual(set(recall.line_ids.mapped("state")), {"notified"})
         activities = recall.activity_ids
         self.assertEqual(len(activities), 2)
+        with self.assertRefused(UserError, "has been notified"):
+            recall.with_user(self.recall_user).action_notify()
         self.assertIn(self.salesman, activities.user_id)
-        line = recall.line_ids.filtered(lambda line: line.partner_id == self.pharmacy)
-        line.with_user(self.recall_user).write({"state": "responded", "response": "Test 已封存, 下周退回"})
-        recall.with_user(self.recall_user).action_close()
+        for line in recall.line_ids:
+            self._acknowledge(line, "Test 李药师")
+        self._move(self.pharmacy, self.lot, 25, incoming=True)
+        self._move(self.hospital, self.lot, 20, incoming=True)
+        recall.with_user(self.recall_user).action_find_customers()
+        self.assertEqual(set(recall.line_ids.mapped("state")), {"done"})
+        self.assertIs(recall.with_user(self.recall_user).action_close(), True)
         self.assertEqual(recall.state, "done")
         with self.assertRefused(UserError, recall.name):
             recall.with_user(self.recall_user).action_find_customers()
+
+    def _acknowledge(self, line, contact, date=None, response="Test 已封存, 下周退回", user=None):
+        action = line.with_user(user or self.recall_user).action_acknowledge()
+        form = Form(self.env[action["res_model"]].with_user(user or self.recall_user).with_context(**action["context"]))
+        form.ack_contact = contact
+        form.response = response
+        if date:
+            form.date_acknowledged = date
+        return form.save().action_confirm()
 
     def test_query_is_index_only(self):
         recall = self._recall(self.recall_user)
@@ -243,3 +258,126 @@ class TestRecallDeadlines(RecallCommon):
         self.assertFalse(late.is_overdue)
         self.assertEqual(set(late.line_ids.mapped("date_deadline")), {late.date_complete_deadline})
         self.assertFalse(late.line_ids.filtered("is_overdue"))
+
+
+@tagged("post_install", "-at_install")
+class TestRecallNotice(RecallCommon):
+    def test_notice_by_email(self):
+        self.pharmacy.email = "yaofang@example.com"
+        self.hospital.email = False
+        recall = self._recall(self.recall_user, self.lot | self.other_lot)
+        recall.with_user(self.recall_user).action_find_customers()
+        lines = {line.partner_id: line for line in recall.line_ids}
+        with self.assertRefused(AccessError):
+            recall.with_user(self.salesman).action_notify()
+        with self.assertRefused(AccessError):
+            lines[self.pharmacy].with_user(self.salesman).action_notify()
+        self.assertEqual(set(recall.line_ids.mapped("state")), {"to_notify"})
+        lines[self.pharmacy].with_user(self.recall_user).action_notify()
+        self.assertEqual(lines[self.pharmacy].state, "notified")
+        self.assertTrue(lines[self.pharmacy].notified_by_email)
+        message = lines[self.pharmacy].message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(message.partner_ids, self.pharmacy)
+        self.assertIn("药品召回通知", message.subject)
+        self.assertIn("L20261201, L20261202", message.subject)
+        for text in ("二级召回", "Test 含量不合格", "立即停止销售和使用", recall.name, "25"):
+            self.assertIn(text, str(message.body))
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.recipient_ids, self.pharmacy)
+        with self.assertRefused(UserError, "already been notified"):
+            lines[self.pharmacy].with_user(self.recall_user).action_notify()
+        # the rest: the hospital has no e-mail address, its salesperson's activity informs it
+        recall.with_user(self.recall_user).action_notify()
+        self.assertEqual(lines[self.hospital].state, "notified")
+        self.assertFalse(lines[self.hospital].notified_by_email)
+        self.assertFalse(lines[self.hospital].message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertEqual(len(recall.activity_ids), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallFollowUp(RecallCommon):
+    _acknowledge = TestLotRecall._acknowledge
+
+    def _open_recall(self):
+        recall = self._recall(self.recall_user)
+        recall.with_user(self.recall_user).action_find_customers()
+        recall.with_user(self.recall_user).action_notify()
+        return recall, {line.partner_id: line for line in recall.line_ids}
+
+    def test_acknowledge(self):
+        recall, lines = self._open_recall()
+        pharmacy = lines[self.pharmacy]
+        with self.assertRaises(AccessError):
+            self._acknowledge(pharmacy, "Test 李药师", user=self.salesman)
+        with self.assertRefused(UserError, "future"):
+            self._acknowledge(pharmacy, "Test 李药师", date=fields.Datetime.now() + timedelta(days=2))
+        with self.assertRefused(UserError, "before the recall date"):
+            self._acknowledge(pharmacy, "Test 李药师", date=fields.Datetime.now() - timedelta(days=30))
+        with self.assertRefused(UserError, "Name the customer's person"):
+            self._acknowledge(pharmacy, "   ")
+        self.assertEqual(pharmacy.state, "notified")
+        self.assertFalse(pharmacy.date_acknowledged)
+        self._acknowledge(pharmacy, "Test 李药师")
+        self.assertEqual(pharmacy.state, "acknowledged")
+        self.assertEqual(pharmacy.ack_contact, "Test 李药师")
+        self.assertEqual(pharmacy.ack_user_id, self.recall_user)
+        self.assertEqual(pharmacy.response, "Test 已封存, 下周退回")
+        self.assertTrue(pharmacy.date_acknowledged)
+        with self.assertRefused(UserError, "already acknowledged"):
+            self._acknowledge(pharmacy, "Test 王药师")
+        # the returned quantity comes from the return moves, found again by Find Customers
+        self._move(self.pharmacy, self.lot, 10, incoming=True)
+        recall.with_user(self.recall_user).action_find_customers()
+        self.assertEqual(
+            (pharmacy.qty_returned, pharmacy.qty_outstanding, pharmacy.state), (25.0, 15.0, "acknowledged")
+        )
+        self._move(self.pharmacy, self.lot, 15, incoming=True)
+        recall.with_user(self.recall_user).action_find_customers()
+        self.assertEqual((pharmacy.qty_outstanding, pharmacy.state), (0.0, "done"))
+
+    def test_no_edit_past_the_actions(self):
+        recall, lines = self._open_recall()
+        Line = self.env["crm.pharma.recall.line"].with_user(self.recall_user)
+        for vals in ({"state": "done"}, {"qty_returned": 40.0}, {"response": "Test"}, {"ack_contact": "Test"}):
+            with self.assertRefused(UserError, "not edited"):
+                lines[self.pharmacy].with_user(self.recall_user).write(vals)
+        with self.assertRefused(UserError, "Find Customers"):
+            Line.create({"recall_id": recall.id, "partner_id": self.supplier.id, "qty_delivered": 5.0})
+        self.assertEqual(lines[self.pharmacy].state, "notified")
+        self.assertEqual(lines[self.pharmacy].qty_returned, 15.0)
+        self.assertEqual(len(recall.line_ids), 2)
+
+    def test_close_only_when_settled_or_with_reason(self):
+        recall, lines = self._open_recall()
+        self._acknowledge(lines[self.pharmacy], "Test 李药师")
+        self._move(self.pharmacy, self.lot, 25, incoming=True)
+        recall.with_user(self.recall_user).action_find_customers()
+        self.assertEqual(lines[self.pharmacy].state, "done")
+        with self.assertRefused(UserError, "cannot be closed", self.hospital.name):
+            recall.with_user(self.recall_user).write({"state": "done"})
+        action = recall.with_user(self.recall_user).action_close()
+        self.assertEqual(action["res_model"], "crm.pharma.recall.close")
+        self.assertEqual(recall.state, "open")
+        Wizard = self.env["crm.pharma.recall.close"].with_user(self.recall_user).with_context(**action["context"])
+        with self.assertRefused(UserError, "reason"):
+            Wizard.create({"reason": "  "}).action_confirm()
+        self.assertEqual((recall.state, lines[self.hospital].state), ("open", "notified"))
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.salesman).create({"reason": "Test"}).action_confirm()
+        form = Form(Wizard)
+        self.assertEqual(form.line_ids.ids, lines[self.hospital].ids)
+        form.reason = "Test 已全部用于患者"
+        form.save().action_confirm()
+        self.assertEqual(recall.state, "done")
+        self.assertEqual(lines[self.hospital].state, "closed")
+        self.assertEqual(lines[self.hospital].close_reason, "Test 已全部用于患者")
+        self.assertEqual(lines[self.pharmacy].state, "done")
+
+    def test_close_one_customer(self):
+        recall, lines = self._open_recall()
+        action = lines[self.hospital].with_user(self.recall_user).action_close_line()
+        wizard = self.env["crm.pharma.recall.close"].with_user(self.recall_user).with_context(**action["context"])
+        wizard.create({"reason": "Test 医院已停业"}).action_confirm()
+        self.assertEqual(lines[self.hospital].state, "closed")
+        self.assertEqual(recall.state, "open")
+        self.assertFalse(lines[self.hospital].date_deadline)

@@ -1,0 +1,1 @@
+from . import crm_pharma_recall_line
