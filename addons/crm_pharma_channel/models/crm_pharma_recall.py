@@ -3,6 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -61,7 +62,8 @@ class CrmPharmaRecall(models.Model):
                 (dealer_id, name, state_id, city): (quantity, date)
                 for dealer_id, name, state_id, city, quantity, date in self.env.cr.fetchall()
             }
-            existing = {line._crm_key(): line for line in recall.channel_line_ids}
+            # the lines come from the dealers' reports only: written past the users' guard
+            existing = {line._crm_key(): line.sudo() for line in recall.channel_line_ids}
             new = []
             for key, (quantity, date) in rows.items():
                 if key in existing:
@@ -79,24 +81,41 @@ class CrmPharmaRecall(models.Model):
                         "date_last": date,
                     }
                 )
-            gone = Line.browse(line.id for key, line in existing.items() if key not in rows)
+            gone = Line.sudo().browse(line.id for key, line in existing.items() if key not in rows)
             gone.filtered(lambda line: line.state == "to_notify").unlink()
             gone.filtered(lambda line: line.state != "to_notify").write({"quantity": 0.0})
-            Line.create(new)
+            Line.sudo().create(new)
 
     def action_notify(self):
         """Our customers (see the base module), then each dealer with terminal
-        customers still to inform: an activity for its salesperson (or the
-        user) listing them, as the dealer informs them; their lines are
-        marked notified."""
-        res = super().action_notify()
+        customers still to inform, also when every one of our customers was
+        notified before (a new sell-through report)."""
+        to_notify = self.filtered(lambda recall: any(line.state == "to_notify" for line in recall.line_ids))
+        channel_only = (self - to_notify).filtered(
+            lambda recall: any(line.state == "to_notify" for line in recall.channel_line_ids)
+        )
+        res = super(CrmPharmaRecall, self - channel_only).action_notify() if self - channel_only else None
+        for recall in channel_only:
+            recall.check_access("write")
+            recall._crm_channel_check_open()
         self._crm_channel_notify_dealers()
         return res
 
-    def _crm_channel_notify_dealers(self):
+    def _crm_channel_check_open(self):
+        for recall in self:
+            if recall.state != "open":
+                raise UserError(self.env._("Find the customers of %(recall)s first.", recall=recall.name))
+
+    def _crm_channel_notify_dealers(self, dealers=None):
+        """For each dealer (of ``dealers`` when given) with terminal customers
+        to inform: an activity for its salesperson (or the recall's
+        responsible) listing them, and their lines marked notified. Private:
+        called by the notification actions after their checks."""
         for recall in self:
             by_dealer = defaultdict(lambda: self.env["crm.pharma.recall.channel.line"])
-            for line in recall.channel_line_ids.filtered(lambda line: line.state == "to_notify"):
+            for line in recall.channel_line_ids.filtered(
+                lambda line: line.state == "to_notify" and (dealers is None or line.dealer_id in dealers)
+            ):
                 by_dealer[line.dealer_id] |= line
             for dealer, lines in by_dealer.items():
                 customers = Markup().join(
@@ -127,6 +146,6 @@ class CrmPharmaRecall(models.Model):
                         count=len(lines),
                     ),
                     note=Markup("<p>%s</p><ul>%s</ul>") % (note, customers),
-                    user_id=(dealer.user_id or self.env.user).id,
+                    user_id=(dealer.user_id or recall.user_id or self.env.user).id,
                 )
-                lines.write({"state": "notified", "date_notified": fields.Datetime.now()})
+                lines.sudo().write({"state": "notified", "date_notified": fields.Datetime.now()})

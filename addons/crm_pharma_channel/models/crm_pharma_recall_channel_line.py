@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmPharmaRecallChannelLine(models.Model):
@@ -30,11 +31,67 @@ class CrmPharmaRecallChannelLine(models.Model):
         [("to_notify", "To Notify"), ("notified", "Dealer Notified"), ("acknowledged", "Acknowledged")],
         default="to_notify",
         required=True,
+        readonly=True,
         help="To Notify: the dealer has not been asked yet to inform this customer; Dealer Notified: it has; "
         "Acknowledged: the customer confirmed it received the recall notice.",
     )
     date_notified = fields.Datetime(string="Dealer Notified On", readonly=True)
-    response = fields.Text()
+    date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True)
+    response = fields.Text(help="The customer's answer, as the dealer reports it: stock held, sold, returned.")
+
+    # found from the dealers' reports, moved on by the actions: never edited
+    _PROTECTED_FIELDS = frozenset(
+        {
+            "recall_id",
+            "dealer_id",
+            "customer_name",
+            "state_id",
+            "city",
+            "quantity",
+            "date_last",
+            "state",
+            "date_notified",
+            "date_acknowledged",
+        }
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The dealers' customers of a recall are found from their sell-through reports (Find Customers)."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and self._PROTECTED_FIELDS.intersection(vals):
+            raise UserError(
+                self.env._(
+                    "The dealers' customers of a recall come from the sell-through reports and move on through "
+                    "Notify and Acknowledge; only their answer is edited."
+                )
+            )
+        return super().write(vals)
+
+    def action_acknowledge(self):
+        """The dealer reports that the customers received the recall notice."""
+        self.check_access("write")
+        for line in self:
+            if line.recall_id.state != "open":
+                raise UserError(self.env._("%(recall)s is not in progress.", recall=line.recall_id.name))
+            if line.state != "notified":
+                raise UserError(
+                    self.env._(
+                        "Notify the dealer %(dealer)s of %(recall)s before recording that %(customer)s "
+                        "acknowledged it.",
+                        dealer=line.dealer_id.display_name,
+                        recall=line.recall_id.name,
+                        customer=line.customer_name,
+                    )
+                )
+        self.sudo().write({"state": "acknowledged", "date_acknowledged": fields.Datetime.now()})
 
     def _crm_key(self):
         self.ensure_one()

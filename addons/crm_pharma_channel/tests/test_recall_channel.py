@@ -124,11 +124,41 @@ class TestRecallThroughDealers(SellthroughCommon):
             self.assertIn(customer, str(activity.note))
         # the customer answers through the dealer
         line = self._channel_lines(recall)[self.dealer_sh, "上海第一医药商店"]
-        line.with_user(self.recall_user).write({"state": "acknowledged", "response": "Test 已下架封存"})
+        line.with_user(self.recall_user).action_acknowledge()
+        line.with_user(self.recall_user).response = "Test 已下架封存"
         self.assertEqual(line.state, "acknowledged")
-        # notifying again plans nothing more for the dealer
-        recall.with_user(self.recall_user).action_notify()
+        self.assertTrue(line.date_acknowledged)
+        # nobody left to notify
+        with self.assertRefused(UserError, recall.name):
+            recall.with_user(self.recall_user).action_notify()
         self.assertEqual(len(recall.activity_ids.filtered(lambda a: "customers" in a.summary)), 1)
+
+    def test_notify_the_dealer_alone(self):
+        """The dealer's own Notify button asks it to inform its customers too."""
+        recall = self._recall(self.lot_a1 | self.lot_a2)
+        recall.with_user(self.recall_user).action_find_customers()
+        recall.line_ids.filtered(lambda line: line.partner_id == self.dealer_js).with_user(
+            self.recall_user
+        ).action_notify()
+        lines = self._channel_lines(recall)
+        self.assertEqual(lines[self.dealer_js, "苏州雷允上大药房"].state, "notified")
+        self.assertEqual(lines[self.dealer_sh, "上海华氏大药房"].state, "to_notify")
+
+    def test_lines_not_edited_by_users(self):
+        recall = self._recall(self.lot_a1)
+        recall.with_user(self.recall_user).action_find_customers()
+        line = recall.channel_line_ids[:1].with_user(self.recall_user)
+        for vals in ({"quantity": 1000}, {"state": "acknowledged"}, {"customer_name": "Test"}):
+            with self.assertRefused(UserError, "only their answer is edited"):
+                line.write(vals)
+        with self.assertRefused(UserError, "Find Customers"):
+            self.env["crm.pharma.recall.channel.line"].with_user(self.recall_user).create(
+                {"recall_id": recall.id, "dealer_id": self.dealer_sh.id, "customer_name": "Test", "quantity": 1}
+            )
+        with self.assertRefused(UserError, "Notify the dealer"):
+            line.action_acknowledge()
+        self.assertEqual(line.state, "to_notify")
+        self.assertEqual(len(recall.channel_line_ids), 2)
 
     def test_new_report_updates_the_lines(self):
         recall = self._recall(self.lot_a1)
@@ -176,7 +206,7 @@ class TestRecallThroughDealers(SellthroughCommon):
     def test_closed_recall_refused(self):
         recall = self._recall(self.lot_a1)
         recall.with_user(self.recall_user).action_find_customers()
-        recall.with_user(self.recall_user).action_close()
+        recall.with_user(self.recall_user).action_cancel()
         with self.assertRefused(UserError, recall.name):
             recall.with_user(self.recall_user).action_find_customers()
 
@@ -187,7 +217,9 @@ class TestRecallThroughDealers(SellthroughCommon):
         # a salesperson reads the lines, but does not change them
         self.assertEqual(line.with_user(self.salesman).customer_name, line.customer_name)
         with self.assertRaises(AccessError):
-            line.with_user(self.salesman).write({"state": "acknowledged"})
+            line.with_user(self.salesman).write({"response": "Test"})
+        with self.assertRaises(AccessError):
+            line.with_user(self.salesman).action_acknowledge()
         with self.assertRaises(AccessError):
             line.with_user(self.recall_user).unlink()
 
