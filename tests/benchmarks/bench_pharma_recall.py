@@ -257,7 +257,7 @@ def main():
     info = dataset(args)
     with open_env(args, commit=False) as env:
         company = env.ref("base.main_company")
-        env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))
+        env = env(context=dict(env.context, allowed_company_ids=company.ids))
         cr = env.cr
         cr.execute("SELECT COUNT(*) FROM stock_move_line WHERE lot_id IS NOT NULL AND state = 'done'")
         total_lines = cr.fetchone()[0]
