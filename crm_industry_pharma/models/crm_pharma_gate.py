@@ -113,12 +113,19 @@ class CrmPharmaGate(models.AbstractModel):
             return
         date = date or fields.Date.context_today(self)
         env = self.env
-        partners = env["res.partner"].browse({row[2] for row in rows})
-        types = env["crm.pharma.licence.type"].browse({row[3] for row in rows if row[3]})
-        licences = env["crm.pharma.licence"].browse({row[4] for row in rows if row[4]})
-        products = env["product.product"].browse({row[5] for row in rows if row[5]})
-        # names only (the messages go to users who may not read these records)
-        partners, types, licences, products = (r.sudo() for r in (partners, types, licences, products))
+        # names only (the messages go to users who may not read these records); looked up by id in
+        # dicts built by iterating each set, so that every record keeps the set's prefetch: one read
+        # per model, whatever the number of problems (browse(id) would read them one by one)
+        partners, types, licences, products, docs = (
+            {record.id: record for record in env[model].sudo().browse(sorted(ids))}
+            for model, ids in (
+                ("res.partner", {row[2] for row in rows}),
+                ("crm.pharma.licence.type", {row[3] for row in rows if row[3]}),
+                ("crm.pharma.licence", {row[4] for row in rows if row[4]}),
+                ("product.product", {row[5] for row in rows if row[5]}),
+                (documents._name, {row[1] for row in rows if row[1]}),
+            )
+        )
         scope_partner_ids = {row[2] for row in rows if row[0] == "scope"}
         valid_licences = {}
         if scope_partner_ids:
@@ -141,9 +148,9 @@ class CrmPharmaGate(models.AbstractModel):
             if key in seen:
                 continue
             seen.add(key)
-            doc = documents.browse(doc_id).sudo().display_name if doc_id else ""
-            partner = partners.browse(partner_id).display_name
-            product = products.browse(product_id)
+            doc = docs[doc_id].display_name if doc_id else ""
+            partner = partners[partner_id].display_name
+            product = products.get(product_id, env["product.product"])
             if problem == "partner":
                 messages.append(
                     _(
@@ -171,11 +178,11 @@ class CrmPharmaGate(models.AbstractModel):
                         what=what,
                         doc=doc,
                         partner=partner,
-                        licence_type=types.browse(type_id).display_name,
+                        licence_type=types[type_id].display_name,
                     )
                 )
             elif problem == "expired":
-                licence = licences.browse(licence_id)
+                licence = licences[licence_id]
                 messages.append(
                     _(
                         "%(what)s %(doc)s: the licence %(licence)s of %(partner)s is not valid on %(date)s "

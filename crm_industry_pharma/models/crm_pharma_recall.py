@@ -263,7 +263,9 @@ class CrmPharmaRecall(models.Model):
                             "qty_returned": returned,
                         }
                     )
-            self.env["crm.pharma.recall.line"].sudo().create(new)
+            self.env["crm.pharma.recall.line"].sudo().with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True
+            ).create(new)
             recall.line_ids._update_done()
             if recall.state == "draft":
                 recall.state = "open"

@@ -35,6 +35,8 @@ class StockMove(models.Model):
                 moves=tuple(self.ids),
             ),
             "customer",
-            self.picking_id,
+            # browse(): the moves prefetch together even when they come from an invalidated
+            # one2many (whose prefetch set is empty), so the pickings cost one query
+            self.browse(self.ids).picking_id,
             _("Delivery"),
         )

@@ -1,3 +1,4 @@
+import contextlib
 from datetime import timedelta
 
 from odoo import Command
@@ -210,3 +211,107 @@ class TestPurchaseGate(PharmaCommon):
         order = self._purchase(self.supplier, self.banlangen, user=self.buyer)
         order.with_user(self.buyer).button_confirm()
         self.assertEqual(order.state, "purchase")
+
+
+@tagged("post_install", "-at_install")
+class TestGateQueries(PharmaCommon):
+    """The gate's queries on confirmation and on delivery validation do not
+    grow with the number of lines nor with the customer's licences."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("stock.group_stock_manager")
+        # a pharmacy chain with 10 licences: the current ones and eight older or narrower ones
+        cls.chain = cls._partner("Test 国大药房连锁有限公司")
+        cls._licence(cls.chain, cls.type_dbl, "沪CA0300001", cls.scope_rx | cls.scope_otc)
+        cls._licence(cls.chain, cls.type_gsp, "SH-GSP-0400")
+        for year in range(1, 9):
+            cls._licence(
+                cls.chain,
+                cls.type_dbl if year % 2 else cls.type_gsp,
+                f"OLD-{year:02d}",
+                cls.scope_otc,
+                date_start=cls.today - timedelta(days=365 * (year + 5)),
+                date_end=cls.today - timedelta(days=365 * (year + 1)),
+            )
+        cls.drugs = cls.env["product.product"]
+        for i in range(20):
+            cls.drugs |= cls._product(f"Test 药品 {i:02d}", cls.scope_rx if i % 2 else cls.scope_otc)
+        cls.biologics = cls.env["product.product"]
+        for i in range(20):
+            cls.biologics |= cls._product(f"Test 生物制品 {i:02d}", cls.scope_bio)
+
+    def _assert_gate_queries(self, records, check, user, expected):
+        """``check(records)`` run as ``user`` costs ``expected`` queries once the
+        registry caches (access rights, record rules) are warm: they are not
+        the gate's cost. The record cache is emptied, as in a new request."""
+        records = records.with_user(user)
+        for __ in range(2):
+            self.env.invalidate_all()
+            check(records)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(expected):
+            check(records)
+
+    def _delivery(self, partner, products):
+        order = self._order(partner, products, user=self.salesman)
+        order.with_user(self.salesman).action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        return picking
+
+    @staticmethod
+    def _refused(method):
+        def check(records):
+            with contextlib.suppress(UserError):
+                getattr(records, method)()
+                raise AssertionError(f"{method} did not refuse {records}")
+
+        return check
+
+    def test_confirmation_queries_constant(self):
+        """1 line for a customer with 2 licences, 20 lines for one with 10:
+        the gate costs the same queries (the user's time zone, the check), and
+        the orders confirm."""
+        small = self._order(self.pharmacy, self.amoxicillin, user=self.salesman)
+        large = self._order(self.chain, self.drugs, user=self.salesman)
+        self.assertEqual(len(self.chain.crm_pharma_licence_ids), 10)
+        self.assertEqual(len(large.order_line), 20)
+        for order in (small, large):
+            self._assert_gate_queries(order, lambda order: order._crm_pharma_check(), self.salesman, 3)
+            order.with_user(self.salesman).action_confirm()
+            self.assertEqual(order.state, "sale")
+
+    def test_refused_confirmation_queries_constant(self):
+        """The refusal names every out-of-scope line: its queries do not grow
+        with them either (names are read together, one query per model)."""
+        for partner, products in ((self.pharmacy, self.vaccine), (self.chain, self.biologics)):
+            order = self._order(partner, products, user=self.salesman)
+            self._assert_gate_queries(order, self._refused("_crm_pharma_check"), self.salesman, 13)
+            self.assertEqual(order.state, "draft")
+
+    def test_delivery_queries_constant(self):
+        """Validating a delivery of 1 move to a customer with 2 licences, or of
+        20 moves to one with 10: the gate costs the same queries (the
+        pickings, the user's time zone, the check), and both validate."""
+        small = self._delivery(self.pharmacy, self.amoxicillin)
+        large = self._delivery(self.chain, self.drugs)
+        self.assertEqual(len(large.move_ids), 20)
+        for picking in (small, large):
+            self._assert_gate_queries(
+                picking.move_ids, lambda moves: moves._crm_pharma_check_delivery(), self.stock_user, 4
+            )
+            picking.with_user(self.stock_user).button_validate()
+            self.assertEqual(picking.state, "done")
+
+    def test_refused_delivery_queries_constant(self):
+        small = self._delivery(self.pharmacy, self.amoxicillin)
+        large = self._delivery(self.chain, self.drugs)
+        (self.licence_dbl | self.chain.crm_pharma_licence_ids).write({"scope_ids": [Command.set(self.scope_bio.ids)]})
+        for picking in (small, large):
+            self._assert_gate_queries(
+                picking.move_ids, self._refused("_crm_pharma_check_delivery"), self.stock_user, 14
+            )
+            self.assertNotEqual(picking.state, "done")

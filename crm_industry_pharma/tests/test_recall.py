@@ -115,6 +115,19 @@ class TestLotRecall(RecallCommon):
         self.assertEqual(len(recall.line_ids), 2)
         self.assertEqual(lines[self.pharmacy].qty_outstanding, 30.0)
 
+    def test_find_customers_quietly(self):
+        """A recall of many lots finds thousands of customers: their lines are
+        created without a creation message each, and the user does not follow
+        each of them (it would be notified of every notice posted there)."""
+        recall = self._recall(self.recall_user)
+        # as in the web client: without the test classes' mail-disabling context
+        quiet_keys = ("tracking_disable", "mail_create_nolog", "mail_create_nosubscribe", "mail_notrack")
+        context = {key: value for key, value in self.env.context.items() if key not in quiet_keys}
+        recall.with_env(recall.env(user=self.recall_user, context=context)).action_find_customers()
+        self.assertEqual(len(recall.line_ids), 2)
+        self.assertFalse(recall.line_ids.message_follower_ids)
+        self.assertFalse(recall.line_ids.message_ids)
+
     def test_several_lots(self):
         recall = self._recall(self.recall_user, self.lot | self.other_lot)
         self.assertEqual(recall.product_id, self.drug)

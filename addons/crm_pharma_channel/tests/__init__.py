@@ -1,0 +1,2 @@
+from . import test_recall_channel
+from . import test_i18n
