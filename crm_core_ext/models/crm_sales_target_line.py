@@ -146,6 +146,7 @@ class CrmSalesTargetLine(models.Model):
         'ordered_qty', 'invoiced', 'invoiced_qty', 'forecast'}}."""
         if not self:
             return {}
+        self.env["crm.sales.target.fact"]._flush_pending()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -166,7 +167,7 @@ class CrmSalesTargetLine(models.Model):
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
     @api.model
-    def _facts_sql(self, line_ids=None, patterns=None, aggregate=False):
+    def _facts_sql(self, line_ids=None, patterns=None, aggregate=False, from_documents=False):
         """SQL of the facts that count for target lines: one row per (target
         line, order line | invoice line | opportunity) with the columns
         line_id, kind ('order', 'invoice', 'forecast'), res_id (id of the
@@ -189,7 +190,11 @@ class CrmSalesTargetLine(models.Model):
         category) to compute, all when None. ``aggregate``: add the facts up by
         the pattern's dimensions and day before joining them to the lines
         (document columns are then empty): the cheap way to the sums per
-        line."""
+        line. The sums of orders and invoices are then read from the stored
+        facts (``crm.sales.target.fact``: one row per document and category,
+        kept fresh by the ORM; call its ``_flush_pending`` first), unless
+        ``from_documents`` asks to add up the order and invoice lines
+        themselves (the way to check the stored facts)."""
         line_filter = SQL("WHERE l.id = ANY(%s)", list(line_ids)) if line_ids is not None else SQL()
         product_joins = SQL(
             """
@@ -260,17 +265,33 @@ class CrmSalesTargetLine(models.Model):
                 """
             ),
         }
+        if aggregate and not from_documents:
+            # the stored facts, already added up per document and category
+            for name, kind in (("fo", "order"), ("fi", "invoice")):
+                facts[name] = SQL(
+                    """
+                SELECT f.company_id, f.date, f.team_id, f.user_id, f.partner_id, pc.parent_path AS categ_path,
+                       f.amount, f.qty, f.line_count AS n
+                  FROM bounds b
+                  JOIN crm_sales_target_fact f ON f.company_id = b.company_id AND f.kind = %s
+                                              AND f.date BETWEEN b.date_from AND b.date_to
+             LEFT JOIN product_category pc ON pc.id = f.categ_id
+                    """,
+                    kind,
+                )
         if aggregate:
             # only the sums per line are wanted: one row per day and combination of dimensions
             for name, body in facts.items():
+                count = SQL("SUM(n)") if name != "fl" and not from_documents else SQL("COUNT(*)")
                 facts[name] = SQL(
                     """
                 SELECT company_id, date, team_id, user_id, partner_id, %s AS categ_path,
-                       SUM(amount) AS amount, SUM(qty) AS qty, COUNT(*) AS n
+                       SUM(amount) AS amount, SUM(qty) AS qty, %s AS n
                   FROM (%s) y
               GROUP BY 1, 2, 3, 4, 5, 6
                     """,
                     SQL("categ_path") if name != "fl" else SQL("NULL::varchar"),
+                    count,
                     body,
                 )
         branches = []
