@@ -265,33 +265,17 @@ class CrmSalesTargetLine(models.Model):
                 """
             ),
         }
-        if aggregate and not from_documents:
-            # the stored facts, already added up per document and category
-            for name, kind in (("fo", "order"), ("fi", "invoice")):
-                facts[name] = SQL(
-                    """
-                SELECT f.company_id, f.date, f.team_id, f.user_id, f.partner_id, pc.parent_path AS categ_path,
-                       f.amount, f.qty, f.line_count AS n
-                  FROM bounds b
-                  JOIN crm_sales_target_fact f ON f.company_id = b.company_id AND f.kind = %s
-                                              AND f.date BETWEEN b.date_from AND b.date_to
-             LEFT JOIN product_category pc ON pc.id = f.categ_id
-                    """,
-                    kind,
-                )
         if aggregate:
             # only the sums per line are wanted: one row per day and combination of dimensions
             for name, body in facts.items():
-                count = SQL("SUM(n)") if name != "fl" and not from_documents else SQL("COUNT(*)")
                 facts[name] = SQL(
                     """
                 SELECT company_id, date, team_id, user_id, partner_id, %s AS categ_path,
-                       SUM(amount) AS amount, SUM(qty) AS qty, %s AS n
+                       SUM(amount) AS amount, SUM(qty) AS qty, COUNT(*) AS n
                   FROM (%s) y
               GROUP BY 1, 2, 3, 4, 5, 6
                     """,
                     SQL("categ_path") if name != "fl" else SQL("NULL::varchar"),
-                    count,
                     body,
                 )
         branches = []
@@ -313,6 +297,9 @@ class CrmSalesTargetLine(models.Model):
                     else SQL("tl.%s IS NULL", SQL.identifier(fname))
                     for fname in _PATTERN_DIMENSIONS
                 ]
+                if aggregate and not from_documents and kind != "forecast":
+                    branches.append(self._stored_branch_sql(kind, dims, pattern))
+                    continue
                 table = SQL.identifier(f"{source}_anc" if mask & 8 else source)
                 if aggregate:
                     # only the sums per line are wanted: add the facts up by
@@ -387,6 +374,10 @@ class CrmSalesTargetLine(models.Model):
                 SELECT f.*, a.anc_id
                   FROM fi f
                  CROSS JOIN LATERAL unnest(string_to_array(rtrim(f.categ_path, '/'), '/')::integer[]) a(anc_id)
+            ), categ_anc AS MATERIALIZED (
+                SELECT pc.id AS categ_id, a.anc_id
+                  FROM product_category pc
+                 CROSS JOIN LATERAL unnest(string_to_array(rtrim(pc.parent_path, '/'), '/')::integer[]) a(anc_id)
             )
             %(branches)s
             """,
@@ -395,6 +386,41 @@ class CrmSalesTargetLine(models.Model):
             fi=facts["fi"],
             fl=facts["fl"],
             branches=SQL(" UNION ALL ").join(branches),
+        )
+
+    @api.model
+    def _stored_branch_sql(self, kind, dims, pattern):
+        """The sums per target line of one pattern of dimensions (``dims``,
+        ``pattern``: see _facts_sql) for orders or invoices (``kind``), read
+        from the stored facts (``crm.sales.target.fact``, already added up per
+        document and category): the lines are joined to the fact rows on
+        equality of their dimensions (a category line to the facts of the
+        category and of its sub-categories, through ``categ_anc``) and added
+        up per line."""
+        on = [
+            SQL("f.kind = %s", kind),
+            SQL("f.company_id = tl.company_id"),
+            SQL("f.date BETWEEN tl.date_from AND tl.date_to"),
+        ]
+        for fname in dims:
+            if fname == "categ_id":
+                on.append(SQL("f.categ_id = ca.categ_id"))
+            else:
+                on.append(SQL("f.%s = tl.%s", SQL.identifier(fname), SQL.identifier(fname)))
+        categories = SQL("JOIN categ_anc ca ON ca.anc_id = tl.categ_id") if "categ_id" in dims else SQL()
+        return SQL(
+            """
+            SELECT tl.line_id, %(kind)s::varchar AS kind, NULL::integer AS res_id, NULL::integer AS order_id,
+                   NULL::integer AS move_id, NULL::integer AS lead_id, NULL::integer AS product_id,
+                   NULL::date AS date, SUM(f.amount) AS amount, SUM(f.qty) AS qty, SUM(f.line_count)::bigint AS n
+              FROM tl %(categories)s
+              JOIN crm_sales_target_fact f ON %(on)s
+             WHERE %(pattern)s
+          GROUP BY tl.line_id""",
+            kind=kind,
+            categories=categories,
+            on=SQL(" AND ").join(on),
+            pattern=SQL(" AND ").join(pattern),
         )
 
     # ------------------------------------------------------------------
