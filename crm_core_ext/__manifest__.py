@@ -50,6 +50,7 @@
         "report/crm_sales_target_report_views.xml",
         "wizard/crm_sales_target_split_views.xml",
         "views/crm_sales_target_views.xml",
+        "views/crm_sales_target_fact_views.xml",
     ],
     "demo": [
         "demo/crm_credit_demo.xml",

@@ -44,3 +44,10 @@ from . import crm_partner_duplicate
 from . import res_config_settings_duplicate
 from . import crm_sales_target
 from . import crm_sales_target_line
+from . import crm_sales_target_fact
+from . import sale_order_target
+from . import sale_order_line_target
+from . import account_move_target
+from . import account_move_line_target
+from . import product_template_target
+from . import res_partner_target

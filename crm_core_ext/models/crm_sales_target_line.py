@@ -146,6 +146,7 @@ class CrmSalesTargetLine(models.Model):
         'ordered_qty', 'invoiced', 'invoiced_qty', 'forecast'}}."""
         if not self:
             return {}
+        self.env["crm.sales.target.fact"]._flush_pending()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -166,7 +167,7 @@ class CrmSalesTargetLine(models.Model):
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
     @api.model
-    def _facts_sql(self, line_ids=None, patterns=None, aggregate=False):
+    def _facts_sql(self, line_ids=None, patterns=None, aggregate=False, from_documents=False):
         """SQL of the facts that count for target lines: one row per (target
         line, order line | invoice line | opportunity) with the columns
         line_id, kind ('order', 'invoice', 'forecast'), res_id (id of the
@@ -189,7 +190,11 @@ class CrmSalesTargetLine(models.Model):
         category) to compute, all when None. ``aggregate``: add the facts up by
         the pattern's dimensions and day before joining them to the lines
         (document columns are then empty): the cheap way to the sums per
-        line."""
+        line. The sums of orders and invoices are then read from the stored
+        facts (``crm.sales.target.fact``: one row per document and category,
+        kept fresh by the ORM; call its ``_flush_pending`` first), unless
+        ``from_documents`` asks to add up the order and invoice lines
+        themselves (the way to check the stored facts)."""
         line_filter = SQL("WHERE l.id = ANY(%s)", list(line_ids)) if line_ids is not None else SQL()
         product_joins = SQL(
             """
@@ -292,6 +297,9 @@ class CrmSalesTargetLine(models.Model):
                     else SQL("tl.%s IS NULL", SQL.identifier(fname))
                     for fname in _PATTERN_DIMENSIONS
                 ]
+                if aggregate and not from_documents and kind != "forecast":
+                    branches.append(self._stored_branch_sql(kind, dims, pattern))
+                    continue
                 table = SQL.identifier(f"{source}_anc" if mask & 8 else source)
                 if aggregate:
                     # only the sums per line are wanted: add the facts up by
@@ -366,6 +374,10 @@ class CrmSalesTargetLine(models.Model):
                 SELECT f.*, a.anc_id
                   FROM fi f
                  CROSS JOIN LATERAL unnest(string_to_array(rtrim(f.categ_path, '/'), '/')::integer[]) a(anc_id)
+            ), categ_anc AS MATERIALIZED (
+                SELECT pc.id AS categ_id, a.anc_id
+                  FROM product_category pc
+                 CROSS JOIN LATERAL unnest(string_to_array(rtrim(pc.parent_path, '/'), '/')::integer[]) a(anc_id)
             )
             %(branches)s
             """,
@@ -374,6 +386,41 @@ class CrmSalesTargetLine(models.Model):
             fi=facts["fi"],
             fl=facts["fl"],
             branches=SQL(" UNION ALL ").join(branches),
+        )
+
+    @api.model
+    def _stored_branch_sql(self, kind, dims, pattern):
+        """The sums per target line of one pattern of dimensions (``dims``,
+        ``pattern``: see _facts_sql) for orders or invoices (``kind``), read
+        from the stored facts (``crm.sales.target.fact``, already added up per
+        document and category): the lines are joined to the fact rows on
+        equality of their dimensions (a category line to the facts of the
+        category and of its sub-categories, through ``categ_anc``) and added
+        up per line."""
+        on = [
+            SQL("f.kind = %s", kind),
+            SQL("f.company_id = tl.company_id"),
+            SQL("f.date BETWEEN tl.date_from AND tl.date_to"),
+        ]
+        for fname in dims:
+            if fname == "categ_id":
+                on.append(SQL("f.categ_id = ca.categ_id"))
+            else:
+                on.append(SQL("f.%s = tl.%s", SQL.identifier(fname), SQL.identifier(fname)))
+        categories = SQL("JOIN categ_anc ca ON ca.anc_id = tl.categ_id") if "categ_id" in dims else SQL()
+        return SQL(
+            """
+            SELECT tl.line_id, %(kind)s::varchar AS kind, NULL::integer AS res_id, NULL::integer AS order_id,
+                   NULL::integer AS move_id, NULL::integer AS lead_id, NULL::integer AS product_id,
+                   NULL::date AS date, SUM(f.amount) AS amount, SUM(f.qty) AS qty, SUM(f.line_count)::bigint AS n
+              FROM tl %(categories)s
+              JOIN crm_sales_target_fact f ON %(on)s
+             WHERE %(pattern)s
+          GROUP BY tl.line_id""",
+            kind=kind,
+            categories=categories,
+            on=SQL(" AND ").join(on),
+            pattern=SQL(" AND ").join(pattern),
         )
 
     # ------------------------------------------------------------------

@@ -321,6 +321,8 @@ class CrmSalesTargetReport(models.Model):
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         line_ids = self._summary_lines(domain, groupby, aggregates) if not having else None
         if line_ids is not None:
+            # the summary reads the stored facts: bring this transaction's changes in
+            self.env["crm.sales.target.fact"]._flush_pending()
             self = self.with_context(**{_SUMMARY_KEY: line_ids})  # noqa: PLW0642
         return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 

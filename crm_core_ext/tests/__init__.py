@@ -22,5 +22,6 @@ from . import test_duplicate
 from . import test_duplicate_tour
 from . import test_sales_target
 from . import test_sales_target_report
+from . import test_sales_target_fact
 from . import test_sales_target_tour
 from . import test_tools
