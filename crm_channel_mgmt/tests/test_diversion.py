@@ -190,7 +190,7 @@ class TestDiversion(DiversionCommon):
         case = self._check(self.lot_a1, state_id=self.state_js).diversion_id
         wizard_action = case.with_user(self.channel_manager).action_confirm()
         form = Form(
-            self.env(user=self.channel_manager)[wizard_action["res_model"]].with_context(wizard_action["context"])
+            self.env(user=self.channel_manager)[wizard_action["res_model"]].with_context(**wizard_action["context"])
         )
         self.assertEqual(form.offending_partner_id, self.dealer_sh)
         form.penalty_mode = "debit_note"
@@ -376,7 +376,7 @@ class TestDiversionRebate(DiversionCommon, RebateCommon):
         case = self._check(self.lot_a1, state_id=self.state_js).diversion_id
         wizard_action = case.with_user(self.channel_manager).action_confirm()
         form = Form(
-            self.env(user=self.channel_manager)[wizard_action["res_model"]].with_context(wizard_action["context"])
+            self.env(user=self.channel_manager)[wizard_action["res_model"]].with_context(**wizard_action["context"])
         )
         form.penalty_mode = "rebate"
         self.assertEqual(form.agreement_id, self.agreement)
