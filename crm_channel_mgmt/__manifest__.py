@@ -1,7 +1,8 @@
 {
     "name": "CRM Channel Management (China)",
     "summary": "Dealer network, territories, authorised products per dealer and a dealer portal, "
-    "with the authorisation checked on the server when orders are confirmed",
+    "with the authorisation checked on the server when orders are confirmed; rebates, sell-through, "
+    "channel stock and anti-diversion by lot",
     "version": "18.0.1.0.0",
     "category": "Sales/CRM",
     "author": "CRM China Suite",
@@ -25,11 +26,15 @@
         "wizard/crm_channel_sellthrough_import_views.xml",
         "views/crm_channel_sellthrough_views.xml",
         "views/crm_channel_sellthrough_portal_templates.xml",
+        "security/crm_channel_diversion_security.xml",
+        "wizard/crm_channel_diversion_confirm_views.xml",
+        "views/crm_channel_diversion_views.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",
         "demo/crm_channel_rebate_demo.xml",
         "demo/crm_channel_sellthrough_demo.xml",
+        "demo/crm_channel_diversion_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

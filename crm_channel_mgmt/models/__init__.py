@@ -12,4 +12,7 @@ from . import crm_channel_sellthrough
 from . import crm_channel_stock
 from . import crm_channel_stock_company
 from . import crm_channel_sellthrough_flow
+from . import crm_channel_rebate_deduction
+from . import crm_channel_diversion
+from . import crm_channel_diversion_check
 from . import stock_move

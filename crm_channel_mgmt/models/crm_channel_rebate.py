@@ -490,7 +490,16 @@ class CrmChannelRebatePeriod(models.Model):
         bases = agreement._bases(self.date_to, dealers)
         paid = {}
         for settlement in valid.filtered(lambda s: s.dealer_id in dealers):
-            paid[settlement.dealer_id] = paid.get(settlement.dealer_id, 0.0) + settlement.amount
+            # a deduction counts as paid: later periods do not give it back
+            paid[settlement.dealer_id] = (
+                paid.get(settlement.dealer_id, 0.0) + settlement.amount + settlement.deduction_amount
+            )
+        deductions = self.env["crm.channel.rebate.deduction"].search(
+            [("agreement_id", "=", agreement.id), ("dealer_id", "in", dealers.ids), ("state", "=", "pending")]
+        )
+        deducted = {}
+        for deduction in deductions:
+            deducted[deduction.dealer_id] = deducted.get(deduction.dealer_id, 0.0) + deduction.amount
         currency = agreement.currency_id
         vals_list = []
         for dealer in dealers:
@@ -508,12 +517,15 @@ class CrmChannelRebatePeriod(models.Model):
                     "tier_id": tier.id,
                     "cumulative_amount": cumulative,
                     "previous_amount": paid.get(dealer, 0.0),
-                    "amount": currency.round(cumulative - paid.get(dealer, 0.0)),
+                    "deduction_amount": currency.round(deducted.get(dealer, 0.0)),
+                    "amount": currency.round(cumulative - paid.get(dealer, 0.0) - deducted.get(dealer, 0.0)),
                     "date": today,
                     "user_id": user.id,
                 }
             )
         settlements = Settlement.create(vals_list)
+        for settlement in settlements.filtered("deduction_amount"):
+            deductions.filtered(lambda d, s=settlement: d.dealer_id == s.dealer_id).settlement_id = settlement
         settlements._create_moves()
         return settlements
 
@@ -544,7 +556,17 @@ class CrmChannelRebateSettlement(models.Model):
     tier_id = fields.Many2one("crm.channel.rebate.tier", string="Tier Reached", readonly=True, ondelete="set null")
     cumulative_amount = fields.Monetary(string="Rebate to Date", readonly=True)
     previous_amount = fields.Monetary(string="Paid Before", readonly=True)
-    amount = fields.Monetary(string="Rebate", readonly=True, help="Rebate to date minus what earlier settlements paid.")
+    deduction_amount = fields.Monetary(
+        string="Deductions",
+        readonly=True,
+        help="Penalties (diversion, for example) taken off this settlement.",
+    )
+    amount = fields.Monetary(
+        string="Rebate",
+        readonly=True,
+        help="Rebate to date minus what earlier settlements paid (and deducted) and this settlement's deductions.",
+    )
+    deduction_ids = fields.One2many("crm.channel.rebate.deduction", "settlement_id", string="Deduction Details")
     move_line_id = fields.Many2one(
         "account.move.line", string="Rebate Line", readonly=True, ondelete="set null", index="btree_not_null"
     )
@@ -600,13 +622,20 @@ class CrmChannelRebateSettlement(models.Model):
             )
 
         def line_vals(settlement, sign):
+            name = self.env._(
+                "Rebate %(period)s: %(rate)s%% of %(base)s bought this year",
+                period=settlement.period_id.name,
+                rate=formatLang(self.env, settlement.rate),
+                base=formatLang(self.env, settlement.base),
+            )
+            if settlement.deduction_amount:
+                name = self.env._(
+                    "%(rebate)s, less %(deduction)s of penalties",
+                    rebate=name,
+                    deduction=formatLang(self.env, settlement.deduction_amount),
+                )
             return {
-                "name": self.env._(
-                    "Rebate %(period)s: %(rate)s%% of %(base)s bought this year",
-                    period=settlement.period_id.name,
-                    rate=formatLang(self.env, settlement.rate),
-                    base=formatLang(self.env, settlement.base),
-                ),
+                "name": name,
                 "account_id": account.id,
                 "quantity": 1,
                 "price_unit": sign * abs(settlement.amount),

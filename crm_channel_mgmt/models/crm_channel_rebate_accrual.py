@@ -30,7 +30,7 @@ class CrmChannelRebateAccrual(models.Model):
             "categ_ids",
         ],
         "crm.channel.rebate.tier": ["agreement_id", "threshold", "rate"],
-        "crm.channel.rebate.settlement": ["agreement_id", "dealer_id", "amount", "state"],
+        "crm.channel.rebate.settlement": ["agreement_id", "dealer_id", "amount", "deduction_amount", "state"],
         "account.move": [
             "state",
             "move_type",
@@ -96,7 +96,8 @@ class CrmChannelRebateAccrual(models.Model):
                         WHERE t.agreement_id = f.agreement_id AND t.threshold > f.figure
                      ORDER BY t.threshold LIMIT 1) nxt ON TRUE
              LEFT JOIN LATERAL (
-                       SELECT SUM(s.amount) AS amount FROM crm_channel_rebate_settlement s
+                       SELECT SUM(s.amount + COALESCE(s.deduction_amount, 0)) AS amount
+                         FROM crm_channel_rebate_settlement s
                         WHERE s.agreement_id = f.agreement_id AND s.dealer_id = f.dealer_id
                           AND s.state = 'settled') paid ON TRUE
             )""",

@@ -12,6 +12,9 @@ from odoo.tools import SQL, float_compare
 # context key, an RPC argument) can set it.
 _CHECKED_REPORTS = contextvars.ContextVar("crm_channel_sellthrough_checked_reports", default=frozenset())
 
+# Fields of a sell-through line whose change is a new finding for the anti-diversion checks.
+DIVERSION_FIELDS = {"lot_id", "state_id", "city", "date", "customer_name", "report_id"}
+
 
 class CrmChannelSellthrough(models.Model):
     """A dealer's sell-through report (商业流向) for one period: what it sold
@@ -179,6 +182,7 @@ class CrmChannelSellthroughLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         self.env["crm.channel.stock"]._crm_refresh(lines.partner_id)
+        lines._crm_check_diversion()
         return lines
 
     def write(self, vals):
@@ -187,6 +191,8 @@ class CrmChannelSellthroughLine(models.Model):
         result = super().write(vals)
         if dealers is not None:
             self.env["crm.channel.stock"]._crm_refresh(dealers | self.partner_id)
+        if DIVERSION_FIELDS.intersection(vals):
+            self._crm_check_diversion()
         return result
 
     def unlink(self):
@@ -194,6 +200,42 @@ class CrmChannelSellthroughLine(models.Model):
         result = super().unlink()
         self.env["crm.channel.stock"]._crm_refresh(dealers)
         return result
+
+    def _crm_check_diversion(self):
+        """Lines selling a lot outside the territories of the dealer it was
+        delivered to open diversion cases: one per lot, dealer, date, customer
+        and place, so that a report imported again does not open them twice.
+        A constant number of queries, whatever the number of lines."""
+        lines = self.filtered("lot_id")
+        if not lines:
+            return
+        self.env["crm.channel.diversion"].sudo()._crm_open_cases(
+            [
+                {
+                    "source": "sellthrough",
+                    "record": line,
+                    "key": "|".join(
+                        str(part)
+                        for part in (
+                            line.partner_id.id,
+                            line.date,
+                            line.customer_name,
+                            line.state_id.id or "",
+                            (line.city or "").strip(),
+                        )
+                    ),
+                    "lot": line.lot_id,
+                    "company": line.company_id,
+                    "partner": line.partner_id,
+                    "state": line.state_id,
+                    "city": line.city,
+                    "country": line.state_id.country_id,
+                    "place": line.customer_name,
+                    "date": line.date,
+                }
+                for line in lines
+            ]
+        )
 
     @api.constrains("date", "product_id", "lot_id", "quantity", "report_id")
     def _check_line(self):

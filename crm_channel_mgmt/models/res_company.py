@@ -17,3 +17,11 @@ class ResCompany(models.Model):
         help="What an order placed by a dealer in the portal becomes: a quotation that a salesperson confirms, "
         "or an order confirmed at once (it then passes the authorisation and credit checks).",
     )
+    crm_channel_diversion_product_id = fields.Many2one(
+        "product.product",
+        string="Diversion Penalty Product",
+        check_company=True,
+        domain="[('type', '=', 'service')]",
+        help="Product (and so income account) of the debit notes that charge diversion penalties to dealers; "
+        "empty: the sales journal's default account.",
+    )

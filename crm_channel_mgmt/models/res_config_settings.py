@@ -8,3 +8,6 @@ class ResConfigSettings(models.TransientModel):
     crm_channel_portal_order_state = fields.Selection(
         related="company_id.crm_channel_portal_order_state", readonly=False
     )
+    crm_channel_diversion_product_id = fields.Many2one(
+        related="company_id.crm_channel_diversion_product_id", readonly=False
+    )

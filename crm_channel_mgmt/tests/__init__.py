@@ -8,3 +8,5 @@ from . import test_rebate
 from . import test_rebate_tour
 from . import test_sellthrough
 from . import test_sellthrough_portal
+from . import test_diversion
+from . import test_diversion_tour
