@@ -14,6 +14,7 @@
         "crm_channel_mgmt",
         "crm_industry_pharma",
         "crm_sms_gateway",
+        "crm_channel_service",
     ],
     "data": [],
     "demo": [

@@ -220,27 +220,36 @@ class CrmChannelDiversion(models.Model):
                       JOIN res_partner p ON p.id = c.dealer_id
                      WHERE p.crm_channel_parent_id IS NOT NULL AND c.depth < 32
                 ),
-                origin AS (
-                    SELECT f.idx, rp.commercial_partner_id AS dealer_id,
-                           SUM(CASE WHEN dest.usage = 'customer' THEN sml.quantity_product_uom
-                                    ELSE -sml.quantity_product_uom END) AS qty
-                      FROM f
-                      JOIN stock_move_line sml
-                        ON sml.lot_id = f.lot_id AND sml.state = 'done' AND sml.company_id = f.company_id
-                      JOIN stock_picking sp ON sp.id = sml.picking_id
-                      JOIN res_partner rp ON rp.id = sp.partner_id
-                      JOIN res_partner dealer ON dealer.id = rp.commercial_partner_id AND dealer.crm_channel_is_dealer
-                      JOIN stock_location src ON src.id = sml.location_id
-                      JOIN stock_location dest ON dest.id = sml.location_dest_id
-                     WHERE ((src.usage = 'internal' AND dest.usage = 'customer')
-                         OR (src.usage = 'customer' AND dest.usage = 'internal'))
-                       AND NOT sml.id = ANY(%(exclude)s)
-                     GROUP BY f.idx, rp.commercial_partner_id
-                    HAVING SUM(CASE WHEN dest.usage = 'customer' THEN sml.quantity_product_uom
-                                    ELSE -sml.quantity_product_uom END) > 0
+                lot AS MATERIALIZED (
+                    SELECT DISTINCT lot_id, company_id FROM f
+                ),
+                origin AS MATERIALIZED (
+                    -- each lot's dealers once, however many findings name it (a report repeats its
+                    -- lots): a lateral per lot reads its done move lines through the lot index
+                    SELECT lot.lot_id, lot.company_id, o.dealer_id, o.qty
+                      FROM lot
+                     CROSS JOIN LATERAL (
+                        SELECT rp.commercial_partner_id AS dealer_id,
+                               SUM(CASE WHEN dest.usage = 'customer' THEN sml.quantity_product_uom
+                                        ELSE -sml.quantity_product_uom END) AS qty
+                          FROM stock_move_line sml
+                          JOIN stock_picking sp ON sp.id = sml.picking_id
+                          JOIN res_partner rp ON rp.id = sp.partner_id
+                          JOIN res_partner dealer
+                            ON dealer.id = rp.commercial_partner_id AND dealer.crm_channel_is_dealer
+                          JOIN stock_location src ON src.id = sml.location_id
+                          JOIN stock_location dest ON dest.id = sml.location_dest_id
+                         WHERE sml.lot_id = lot.lot_id AND sml.state = 'done' AND sml.company_id = lot.company_id
+                           AND ((src.usage = 'internal' AND dest.usage = 'customer')
+                             OR (src.usage = 'customer' AND dest.usage = 'internal'))
+                           AND NOT sml.id = ANY(%(exclude)s)
+                         GROUP BY rp.commercial_partner_id
+                        HAVING SUM(CASE WHEN dest.usage = 'customer' THEN sml.quantity_product_uom
+                                        ELSE -sml.quantity_product_uom END) > 0
+                     ) o
                 )
-                SELECT o.idx, o.dealer_id, o.qty,
-                       EXISTS (SELECT 1 FROM chain c WHERE c.idx = o.idx AND c.dealer_id = o.dealer_id),
+                SELECT f.idx, o.dealer_id, o.qty,
+                       EXISTS (SELECT 1 FROM chain c WHERE c.idx = f.idx AND c.dealer_id = o.dealer_id),
                        ARRAY(SELECT t.id
                                FROM res_partner_crm_channel_territory_rel r
                                JOIN crm_channel_territory t ON t.id = r.territory_id
@@ -259,9 +268,9 @@ class CrmChannelDiversion(models.Model):
                               AND (d.state_id IS NULL OR d.state_id = f.state_id)
                               AND (d.city IS NULL OR lower(trim(d.city)) = lower(trim(f.city)))
                        )
-                  FROM origin o
-                  JOIN f ON f.idx = o.idx
-                 ORDER BY o.idx, o.qty DESC, o.dealer_id
+                  FROM f
+                  JOIN origin o ON o.lot_id = f.lot_id AND o.company_id = f.company_id
+                 ORDER BY f.idx, o.qty DESC, o.dealer_id
                 """,
                 values=values,
                 exclude=list(exclude_move_line_ids),

@@ -195,6 +195,8 @@ HOST_TESTS = {
     "crm_channel_mgmt": ("sale", "portal"),
     "crm_industry_pharma": ("purchase", "purchase_stock"),
     "crm_sms_gateway": ("sms", "phone_validation"),
+    # crm_channel_service (bridge of crm_channel_mgmt and crm_service_desk)
+    # extends only the suite's own models: no host tests of its own.
     # crm_channel_commission earns commissions in account.partial.reconcile
     # create/unlink; account's own post_install tests (most of an hour here)
     # are run by hand with it (README), not on every CI run.

@@ -9,6 +9,7 @@ SUITE = (
     "crm_channel_mgmt",
     "crm_industry_pharma",
     "crm_sms_gateway",
+    "crm_channel_service",
 )
 
 

@@ -1,0 +1,2 @@
+from . import crm_channel_diversion
+from . import crm_service_request
