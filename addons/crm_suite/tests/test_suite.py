@@ -10,6 +10,8 @@ SUITE = (
     "crm_industry_pharma",
     "crm_sms_gateway",
     "crm_channel_service",
+    "crm_pharma_channel",
+    "crm_pharma_sms",
 )
 
 
