@@ -338,36 +338,7 @@ class CrmChannelDiversion(models.Model):
             already opened or new, in the order of ``findings``
         """
         Case = self.sudo()
-        normalised = []
-        for finding in findings:
-            lot = finding.get("lot")
-            if not lot:
-                continue
-            record = finding.get("record")
-            partner = (finding.get("partner") or self.env["res.partner"]).sudo()
-            state = finding.get("state") or (partner.state_id if not finding.get("city") else False)
-            city = finding.get("city") or (partner.city if not finding.get("state") else False)
-            country = finding.get("country") or (state and state.country_id) or partner.country_id
-            company = finding.get("company") or lot.company_id or self.env.company
-            normalised.append(
-                {
-                    "source": finding["source"],
-                    "key": finding.get("key") or (record and f"{record._name},{record.id}"),
-                    "record": record,
-                    "lot_id": lot.id,
-                    "product_id": lot.product_id.id,
-                    "company_id": company.id,
-                    "partner_id": partner.commercial_partner_id.id,
-                    "found_partner_id": partner.id,
-                    "partner_is_dealer": partner.commercial_partner_id.crm_channel_is_dealer,
-                    "country_id": country and country.id,
-                    "state_id": state and state.id,
-                    "city": city and city.strip() or False,
-                    "place": finding.get("place") or False,
-                    "date": finding.get("date") or fields.Date.context_today(self),
-                    "user_id": (finding.get("user") or self.env.user).id,
-                }
-            )
+        normalised = self._crm_normalise_findings(findings)
         if not normalised:
             return Case
         origins = self._crm_lot_origins(normalised, exclude_move_line_ids)
@@ -415,6 +386,87 @@ class CrmChannelDiversion(models.Model):
             for case in new_cases:
                 existing[(case.company_id.id, case.source, case.finding_key, case.lot_id.id)] = case.id
         return Case.browse(dict.fromkeys(existing[identity] for identity in order))
+
+    @api.model
+    def _crm_normalise_findings(self, findings):
+        """The values of ``findings`` (see :meth:`_crm_open_cases`) as plain
+        ids and values, the lot's company and the partner's address filling
+        what a finding leaves out; findings without a lot are left out."""
+        Partner = self.env["res.partner"].sudo()
+        today = fields.Date.context_today(self)
+        current_user_id = self.env.user.id
+        # a report's thousands of lines name a few partners, lots and
+        # provinces: read each one's values once, not once per finding
+        lots, partners, countries = {}, {}, {}
+        # and read them in bulk: records a caller browsed one by one do not prefetch each other
+        self.env["stock.lot"].sudo().browse({f["lot"].id for f in findings if f.get("lot")}).fetch(
+            ["product_id", "company_id"]
+        )
+        found_at = Partner.browse({f["partner"].id for f in findings if f.get("partner")})
+        found_at.fetch(["state_id", "city", "country_id", "commercial_partner_id"])
+        found_at.commercial_partner_id.fetch(["crm_channel_is_dealer"])
+        self.env["res.country.state"].sudo().browse(
+            {f["state"].id for f in findings if f.get("state") and not f.get("country")}
+        ).fetch(["country_id"])
+
+        def lot_values(lot):
+            if lot.id not in lots:
+                lot = lot.sudo()
+                lots[lot.id] = (lot.product_id.id, lot.company_id)
+            return lots[lot.id]
+
+        def partner_values(partner):
+            if partner.id not in partners:
+                partner = partner.sudo()
+                commercial = partner.commercial_partner_id
+                partners[partner.id] = {
+                    "state": partner.state_id,
+                    "city": partner.city,
+                    "country": partner.country_id,
+                    "commercial_id": commercial.id,
+                    "is_dealer": commercial.crm_channel_is_dealer,
+                }
+            return partners[partner.id]
+
+        def state_country(state):
+            if state.id not in countries:
+                countries[state.id] = state.country_id
+            return countries[state.id]
+
+        normalised = []
+        for finding in findings:
+            lot = finding.get("lot")
+            if not lot:
+                continue
+            record = finding.get("record")
+            partner = finding.get("partner") or Partner
+            address = partner_values(partner) if partner else {}
+            state = finding.get("state") or (address.get("state") if not finding.get("city") else False)
+            city = finding.get("city") or (address.get("city") if not finding.get("state") else False)
+            country = finding.get("country") or (state and state_country(state)) or address.get("country")
+            product_id, lot_company = lot_values(lot)
+            company = finding.get("company") or lot_company or self.env.company
+            user = finding.get("user")
+            normalised.append(
+                {
+                    "source": finding["source"],
+                    "key": finding.get("key") or (record and f"{record._name},{record.id}"),
+                    "record": record,
+                    "lot_id": lot.id,
+                    "product_id": product_id,
+                    "company_id": company.id,
+                    "partner_id": address.get("commercial_id") or False,
+                    "found_partner_id": partner.id or False,
+                    "partner_is_dealer": address.get("is_dealer", False),
+                    "country_id": country and country.id,
+                    "state_id": state and state.id,
+                    "city": city and city.strip() or False,
+                    "place": finding.get("place") or False,
+                    "date": finding.get("date") or today,
+                    "user_id": user.id if user else current_user_id,
+                }
+            )
+        return normalised
 
     @api.model
     def _crm_existing(self, findings):

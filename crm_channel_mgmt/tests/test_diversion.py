@@ -363,7 +363,8 @@ class TestDiversion(DiversionCommon):
         renamed(lines[:1])._crm_check_diversion()  # warm the caches
         for subset in (lines[:1], lines[1:]):
             renamed(subset)
-            with self.assertQueryCount(8):
+            # the lines, the lots, the partners and their companies read in bulk; origins; cases; create
+            with self.assertQueryCount(10):
                 subset._crm_check_diversion()
                 self.env.flush_all()
         self.assertEqual(len(self._cases()), 20 + 1 + 1 + 19)
