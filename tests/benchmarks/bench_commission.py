@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of commissions earned on customer payments (crm_channel_commission).
 
-    python3 tests/runner/suite.py bench commission -d bench_commission [--payments 20000] [--lines 3]
+    python3 tests/runner/suite.py bench commission -d bench_commission [--payments 20000] [--lines 3] [--batch 50]
 
 Not part of the test suite. In one transaction that is rolled back at the end, it
 1. creates ``--payments`` / 2 posted customer invoices of ``--lines`` lines (no
@@ -14,6 +14,11 @@ Not part of the test suite. In one transaction that is rolled back at the end, i
    payment of the plain arm, with the commission hook switched off (Odoo's own
    payment registration), and one of the commission arm with the hook on
    (``common.alternate_arms``);
+   with ``--batch N`` (N > 1) the invoices have a payment term of two
+   instalments of 50% and the payments are registered N at a time, as an
+   accountant does from the list of due instalments: the wizard on N
+   instalment lines, one payment per line (no grouping), the first
+   instalments of N invoices, later their second ones;
 3. prints time and queries of both arms per payment, their ratio (target
    <= 1.2) and checks that the commission arm earned the whole commission.
 A database given with ``-d`` that does not exist is created with
@@ -36,6 +41,9 @@ def get_parser():
     parser.set_defaults(modules="crm_channel_commission")
     parser.add_argument("--payments", type=int, default=20000, help="payments in all, half per arm")
     parser.add_argument("--lines", type=int, default=3, help="lines per invoice")
+    parser.add_argument(
+        "--batch", type=int, default=1, help="payments registered together in one wizard (1: invoice by invoice)"
+    )
     return parser
 
 
@@ -78,6 +86,17 @@ def setup(env, args):
     agent_customer = env["res.partner"].create(
         {"name": "Bench agent customer", "is_company": True, "agent_ids": [Command.link(agent.id)]}
     )
+    term = False
+    if args.batch > 1:
+        term = env["account.payment.term"].create(
+            {
+                "name": "Bench 50/50",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                ],
+            }
+        )
     invoices = {False: env["account.move"], True: env["account.move"]}
     per_arm = args.payments // 4  # two payments per invoice, two arms
     for arm, customer, user in ((False, plain_customer, False), (True, agent_customer, salesman.id)):
@@ -88,6 +107,7 @@ def setup(env, args):
                         "move_type": "out_invoice",
                         "partner_id": customer.id,
                         "invoice_user_id": user,
+                        "invoice_payment_term_id": term and term.id,
                         "invoice_line_ids": [
                             Command.create(
                                 {"product_id": p.id, "quantity": 1, "price_unit": 300.0 + i % 7, "tax_ids": []}
@@ -129,6 +149,37 @@ def main():
                 wizard._create_payments()
             return result
 
+        def batch_items(moves):
+            # the first instalments of args.batch invoices, then their second ones
+            items = []
+            for start in range(0, len(moves), args.batch):
+                terms = moves[start : start + args.batch].line_ids.filtered(
+                    lambda line: line.display_type == "payment_term"
+                )
+                ordered = terms.sorted(lambda line: (line.date_maturity, line.id))
+                for rank in (0, 1):
+                    items.append(
+                        env["account.move.line"].browse(
+                            [lines.sorted("date_maturity")[rank].id for lines in ordered.grouped("move_id").values()]
+                        )
+                    )
+            return items
+
+        def pay_batch(lines, on):
+            Partial._crm_commission_earn = hook if on else (lambda self: None)
+            wizard = (
+                env["account.payment.register"]
+                .with_context(active_model="account.move.line", active_ids=lines.ids)
+                .create({"group_payment": False})
+            )
+            with measure(env.cr) as result:
+                payments = wizard._create_payments()
+            assert len(payments) == len(lines), (len(payments), len(lines))
+            return result
+
+        if args.batch > 1:
+            items, pay = batch_items, pay_batch
+
         try:
             arms = alternate_arms(items(invoices[False]), items(invoices[True]), pay)
         finally:
@@ -140,11 +191,11 @@ def main():
         expected = sum(round(m.amount_untaxed * 0.08, 2) + round(m.amount_untaxed * 0.02, 2) for m in invoices[True])
         assert not env["crm.channel.commission.line"].search_count([("move_id", "in", invoices[False].ids)])
 
-    counted = arms["counted"]
+    counted = arms["counted"] * args.batch
     ratio = arms["time_on"] / arms["time_off"] if arms["time_off"] else float("nan")
     print(
-        f"payments per arm: {counted} measured (after {arms['warm']} warm-up payments per arm), "
-        f"{args.lines} lines per invoice"
+        f"payments per arm: {counted} measured (after {arms['warm'] * args.batch} warm-up payments per arm), "
+        f"{args.lines} lines per invoice, {args.batch} payment(s) per wizard"
     )
     for arm, label in (("off", "plain payment registration"), ("on", "with commissions")):
         seconds, queries = arms[f"time_{arm}"], arms[f"queries_{arm}"]
