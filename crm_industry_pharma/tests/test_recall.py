@@ -449,7 +449,11 @@ class TestRecallReports(RecallCommon):
     def test_letter_pdf_has_chinese_glyphs(self):
         recall, lines = self._settled_recall()
         # wkhtmltopdf cannot fetch the web assets from a server inside this
-        # transaction: it warns and prints the text unstyled, which is enough here
+        # transaction: it warns and prints the text unstyled, which is enough
+        # here. Point it at a closed port: the test server (web.base.url once a
+        # browser test ran) would take the request and wait for this
+        # transaction forever.
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:1")
         with mute_logger("odoo.addons.base.models.ir_actions_report"):
             pdf, kind = (
                 self.env["ir.actions.report"]
