@@ -172,6 +172,34 @@ class CrmChannelSellthroughLine(models.Model):
     channel_level_id = fields.Many2one(
         related="partner_id.crm_channel_level_id", string="Channel Level", store=True, index="btree_not_null"
     )
+    source_dealer_id = fields.Many2one(
+        "res.partner",
+        string="Received From",
+        compute="_compute_source_dealer",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+        help="The dealer the lot was delivered to, when we never delivered it to this report's dealer: "
+        "the dealer that supplies it, or another dealer (a diverted lot, which opens a diversion case). "
+        "Such lines do not count in channel stock, which follows our own deliveries.",
+    )
+
+    @api.depends("report_id.partner_id", "report_id.company_id", "lot_id")
+    def _compute_source_dealer(self):
+        """Before the lines are inserted (precomputed: a value given to create is ignored), one
+        query per dealer and company of these lines (an import batch is one)."""
+        groups = defaultdict(lambda: self.browse())
+        for line in self:
+            line.source_dealer_id = False
+            if line.lot_id and line.report_id:
+                groups[(line.report_id.partner_id.commercial_partner_id, line.report_id.company_id)] |= line
+        Stock = self.env["crm.channel.stock"]
+        for (dealer, company), lines in groups.items():
+            holders = Stock._crm_lot_holders(dealer, company, lines.lot_id)
+            for line in lines:
+                found = holders.get(line.lot_id.id, [])
+                if found and dealer.id not in {holder["dealer_id"] for holder in found}:
+                    line.source_dealer_id = found[0]["dealer_id"]
 
     @api.depends("quantity", "price_unit")
     def _compute_amount(self):
@@ -350,8 +378,18 @@ class CrmChannelSellthroughLine(models.Model):
         :return: [(key, field, message)] with field in date, product, lot, quantity
         """
         errors = []
+        Stock = self.env["crm.channel.stock"]
         products = self.env["product.product"].browse({row["product"].id for row in rows})
-        stock = self.env["crm.channel.stock"]._crm_available(dealer, company, products, exclude_reports, exclude_lines)
+        stock = Stock._crm_available(dealer, company, products, exclude_reports, exclude_lines)
+        # lots we never delivered to the dealer: the dealers we did deliver them to (one query)
+        elsewhere = self.env["stock.lot"].browse(
+            {
+                row["lot"].id
+                for row in rows
+                if row["lot"] and not stock.get((row["product"].id, row["lot"].id), (0.0, 0.0))[0]
+            }
+        )
+        holders = Stock._crm_lot_holders(dealer, company, elsewhere) if elsewhere else {}
         wanted = defaultdict(float)
         for row in rows:
             product, lot = row["product"], row["lot"]
@@ -390,22 +428,46 @@ class CrmChannelSellthroughLine(models.Model):
                 continue
             key = (product.id, lot.id or None)
             received, available = stock.get(key, (0.0, 0.0))
-            if lot and not received:
-                errors.append(
-                    (
-                        row["key"],
-                        "lot",
-                        _(
-                            "Dealer %(dealer)s never received lot %(lot)s of %(product)s.",
-                            dealer=dealer.display_name,
-                            lot=lot.name,
-                            product=product.display_name,
-                        ),
-                    )
-                )
-                continue
             wanted[key] += row["quantity"]
             lot_label = f" ({lot.name})" if lot else ""
+            if lot and not received:
+                # a lot of another dealer: its supplier's (legitimate) or diverted (a case opens); the
+                # line is accepted up to what we delivered of the lot to dealers, and stays out of stock
+                found = holders.get(lot.id)
+                if not found:
+                    errors.append(
+                        (
+                            row["key"],
+                            "lot",
+                            _(
+                                "Dealer %(dealer)s never received lot %(lot)s of %(product)s, and we delivered it "
+                                "to no other dealer either.",
+                                dealer=dealer.display_name,
+                                lot=lot.name,
+                                product=product.display_name,
+                            ),
+                        )
+                    )
+                    continue
+                delivered = sum(holder["qty"] for holder in found)
+                if float_compare(wanted[key], delivered, precision_rounding=product.uom_id.rounding or 0.01) > 0:
+                    errors.append(
+                        (
+                            row["key"],
+                            "quantity",
+                            _(
+                                "The quantities sold of %(product)s%(lot)s up to this line (%(wanted)s) exceed what "
+                                "we delivered of the lot to dealers (%(delivered)s); dealer %(dealer)s received "
+                                "none of it from us.",
+                                product=product.display_name,
+                                lot=lot_label,
+                                wanted=round(wanted[key], 4),
+                                delivered=round(delivered, 4),
+                                dealer=dealer.display_name,
+                            ),
+                        )
+                    )
+                continue
             if float_compare(wanted[key], available, precision_rounding=product.uom_id.rounding or 0.01) > 0:
                 errors.append(
                     (

@@ -141,7 +141,7 @@ class CrmChannelStock(models.Model):
             SELECT l.company_id, l.partner_id, l.product_id, l.lot_id, 0.0, 0.0, l.quantity, 0.0,
                    CASE WHEN l.date > CURRENT_DATE - %(days)s THEN l.quantity ELSE 0.0 END
               FROM crm_channel_sellthrough_line l
-             WHERE %(where_lines)s
+             WHERE l.source_dealer_id IS NULL AND %(where_lines)s
             UNION ALL
             SELECT a.company_id, a.partner_id, a.product_id, a.lot_id, 0.0, 0.0, 0.0, a.quantity, 0.0
               FROM crm_channel_stock_adjustment a
@@ -382,6 +382,50 @@ class CrmChannelStock(models.Model):
             if key in result:
                 result[key][1] += line.quantity
         return {key: tuple(values) for key, values in result.items()}
+
+    @api.model
+    def _crm_lot_holders(self, dealer, company, lots):
+        """The dealers we delivered ``lots`` to in ``company`` and that still
+        hold some (deliveries less returns), by lot id: [dict(dealer_id, qty,
+        supplier)] with ``supplier`` when the holder supplies ``dealer``
+        (directly or through other dealers); suppliers first, then by
+        quantity. One query."""
+        if not lots:
+            return {}
+        for model in ("stock.move.line", "stock.picking"):
+            self.env[model].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id", "crm_channel_is_dealer", "crm_channel_parent_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH RECURSIVE chain(dealer_id, depth) AS (
+                    SELECT crm_channel_parent_id, 1 FROM res_partner
+                     WHERE id = %(dealer)s AND crm_channel_parent_id IS NOT NULL
+                    UNION
+                    SELECT p.crm_channel_parent_id, c.depth + 1
+                      FROM chain c
+                      JOIN res_partner p ON p.id = c.dealer_id
+                     WHERE p.crm_channel_parent_id IS NOT NULL AND c.depth < 32
+                )
+                SELECT m.lot_id, m.dealer_id, SUM(m.delivered - m.returned) AS qty,
+                       m.dealer_id IN (SELECT dealer_id FROM chain) AS supplier
+                  FROM (%(movements)s) m
+                 GROUP BY m.lot_id, m.dealer_id
+                HAVING SUM(m.delivered - m.returned) > 0
+                 ORDER BY m.lot_id, supplier DESC, qty DESC, m.dealer_id
+                """,
+                dealer=dealer.id,
+                movements=self._crm_movements_sql(
+                    where_moves=SQL("sml.lot_id = ANY(%s) AND sml.company_id = %s", list(lots.ids), company.id),
+                    where_lines=SQL("FALSE"),
+                    where_adjustments=SQL("FALSE"),
+                ),
+            )
+        )
+        holders = defaultdict(list)
+        for lot_id, dealer_id, qty, supplier in self.env.cr.fetchall():
+            holders[lot_id].append({"dealer_id": dealer_id, "qty": qty, "supplier": supplier})
+        return holders
 
     # ------------------------------------------------------------------
     # Alerts

@@ -12,8 +12,8 @@ HEADER = ("销售日期", "产品编码", "产品名称", "批号", "数量", "�
 
 class SellthroughCommon(ChannelCommon):
     """ChannelCommon plus two lot-tracked, storable products, deliveries of
-    lots to the Shanghai and Jiangsu dealers, and a report period (the
-    current month)."""
+    lots to the Shanghai and Jiangsu dealers (A2698 goes to no dealer), and
+    a report period (the current month)."""
 
     @classmethod
     def setUpClass(cls):
@@ -27,6 +27,8 @@ class SellthroughCommon(ChannelCommon):
         cls.lot_a1 = Lot.create({"name": "A2601", "product_id": cls.amoxicillin.id, "company_id": cls.company.id})
         cls.lot_a2 = Lot.create({"name": "A2602", "product_id": cls.amoxicillin.id, "company_id": cls.company.id})
         cls.lot_b1 = Lot.create({"name": "B2601", "product_id": cls.banlangen.id, "company_id": cls.company.id})
+        # a lot we never delivered to any dealer
+        cls.lot_a9 = Lot.create({"name": "A2698", "product_id": cls.amoxicillin.id, "company_id": cls.company.id})
         cls.date_from = cls.today.replace(day=1)
         cls.date_to = fields.Date.end_of(cls.today, "month")
         cls._ship(cls.dealer_sh, cls.amoxicillin, 100, cls.lot_a1)

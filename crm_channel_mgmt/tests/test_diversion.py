@@ -79,6 +79,45 @@ class TestDiversion(DiversionCommon):
         self._wizard(rows, user=self.channel_manager, dealer=self.dealer_js, policy="replace").action_import()
         self.assertEqual(self._cases(self.lot_a2), case)
 
+    def test_another_dealers_report(self):
+        """Lot A2601 went to the Shanghai dealer; the Jiangsu dealer reports selling it in Suzhou:
+        the report is imported and one case names both dealers, once however often it is imported."""
+        rows = [["", "AMX-250", "", "A2601", 6, 12.5, "苏州市立医院", "江苏省", "苏州市"]]
+        rows[0][0] = self.date_from.isoformat()
+        wizard = self._wizard(rows, user=self.channel_user, dealer=self.dealer_js)
+        wizard.action_import()
+        line = wizard.report_id.line_ids
+        self.assertEqual(line.source_dealer_id, self.dealer_sh)
+        case = self._cases(self.lot_a1)
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "state": "investigation",
+                    "source": "sellthrough",
+                    "reason": "dealer",
+                    "authorized_partner_id": self.dealer_sh.id,
+                    "found_partner_id": self.dealer_js.id,
+                    "found_state_id": self.state_js.id,
+                    "found_place": "苏州市立医院",
+                }
+            ],
+        )
+        self.assertEqual(case.authorized_territory_ids, self.territory_sh)
+        self.assertEqual(case.source_ref, line)
+        self._wizard(rows, user=self.channel_manager, dealer=self.dealer_js, policy="replace").action_import()
+        self.assertEqual(self._cases(), case)
+
+    def test_report_of_the_suppliers_lot_opens_nothing(self):
+        """The distributor (华东) supplies the Shanghai dealer: its lot sold in Shanghai is no diversion."""
+        lot = self.env["stock.lot"].create(
+            {"name": "A2610", "product_id": self.amoxicillin.id, "company_id": self.company.id}
+        )
+        self._ship(self.distributor, self.amoxicillin, 40, lot)
+        self._wizard([self._row(15, lot="A2610")], user=self.channel_user).action_import()
+        self.assertEqual(self._reports().line_ids.source_dealer_id, self.distributor)
+        self.assertFalse(self._cases())
+
     def test_report_inside_the_territory_opens_nothing(self):
         self._wizard([self._row(10)], user=self.channel_user).action_import()
         self.assertFalse(self._cases())

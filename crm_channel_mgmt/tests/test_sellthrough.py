@@ -56,8 +56,34 @@ class TestSellthroughImport(SellthroughCommon):
         self._assert_refused([self._row(1), self._row(1, lot="X9999")], "批号", "Unknown lot")
 
     def test_lot_never_received(self):
-        # lot A2602 went to the Jiangsu dealer only
-        self._assert_refused([self._row(1), self._row(1, lot="A2602")], "批号", "never received lot A2602")
+        # lot A2698 went to no dealer
+        self._assert_refused([self._row(1), self._row(1, lot="A2698")], "批号", "never received lot A2698")
+
+    def test_lot_of_another_dealer_up_to_what_we_delivered(self):
+        """Lot A2602 went to the Jiangsu dealer (30): the Shanghai dealer may report it (a diverted
+        lot, see test_diversion), but not more of it than we delivered to dealers."""
+        self._assert_refused(
+            [self._row(20, lot="A2602"), self._row(11, lot="A2602")], "数量", "exceed what we delivered of the lot"
+        )
+        self._wizard([self._row(20, lot="A2602"), self._row(10, lot="A2602")]).action_import()
+        lines = self._reports().line_ids
+        self.assertEqual(lines.source_dealer_id, self.dealer_js)
+        # the lines stay out of both dealers' channel stock
+        self.assertFalse(self._stock(self.dealer_sh, self.amoxicillin, self.lot_a2))
+        self.assertEqual(self._stock(self.dealer_js, self.amoxicillin, self.lot_a2).quantity, 30)
+        self.assertEqual(self._stock(self.dealer_sh, self.amoxicillin, self.lot_a1).quantity, 100)
+
+    def test_lot_of_the_dealers_supplier(self):
+        """The distributor supplies the Shanghai dealer: its lots sold by the dealer are legitimate."""
+        lot = self.env["stock.lot"].create(
+            {"name": "A2610", "product_id": self.amoxicillin.id, "company_id": self.company.id}
+        )
+        self._ship(self.distributor, self.amoxicillin, 40, lot)
+        self._wizard([self._row(15, lot="A2610")], user=self.channel_user).action_import()
+        line = self._reports().line_ids
+        self.assertEqual(line.source_dealer_id, self.distributor)
+        self.assertEqual(self._stock(self.distributor, self.amoxicillin, lot).quantity, 40)
+        self.assertFalse(self._stock(self.dealer_sh, self.amoxicillin, lot))
 
     def test_quantity_above_what_the_dealer_had(self):
         # 100 received: 60 + 50 cannot both have been sold
@@ -115,14 +141,18 @@ class TestSellthroughImport(SellthroughCommon):
         with self.assertRaises(ValidationError):
             report.write({"line_ids": [Command.create(dict(vals, quantity=80))]})
         with self.assertRaises(ValidationError):
-            report.write({"line_ids": [Command.create(dict(vals, quantity=1, lot_id=self.lot_a2.id))]})
+            report.write({"line_ids": [Command.create(dict(vals, quantity=1, lot_id=self.lot_a9.id))]})
+        with self.assertRaises(ValidationError):  # 30 of A2602 went to the Jiangsu dealer
+            report.write({"line_ids": [Command.create(dict(vals, quantity=31, lot_id=self.lot_a2.id))]})
+        report.write({"line_ids": [Command.create(dict(vals, quantity=2, lot_id=self.lot_a2.id))]})
+        self.assertEqual(report.line_ids.source_dealer_id, self.dealer_js)
         with self.assertRaises(ValidationError):
             report.write({"line_ids": [Command.create(dict(vals, quantity=1, date=self.date_to + timedelta(days=1)))]})
         with self.assertRaises(ValidationError):
             self.env["crm.channel.sellthrough"].create(
                 {"partner_id": self.dealer_sh.id, "date_from": self.date_to, "date_to": self.date_to}
             )
-        self.assertEqual(report.quantity, 30)
+        self.assertEqual(report.quantity, 32)
 
 
 @tagged("post_install", "-at_install")
@@ -311,8 +341,9 @@ class TestSellthroughImportSpeed(SellthroughCommon):
     their final values: no second check of each batch, no recompute and UPDATE
     of every line at the next flush."""
 
-    # 25 for the import itself, 4 for the anti-diversion check of the lines' lots (whatever the rows)
-    IMPORT_QUERIES = 29
+    # 25 for the import itself, 1 for the dealers the lines' lots were delivered to (their
+    # "received from"), 4 for the anti-diversion check of the lines' lots (whatever the rows)
+    IMPORT_QUERIES = 30
 
     def _import(self, rows, months, measure=True):
         date_from = self.date_from + relativedelta(months=months)
@@ -361,7 +392,7 @@ class TestSellthroughImportSpeed(SellthroughCommon):
             report.with_user(self.channel_user).write({"line_ids": [Command.create(vals)]})
         with self.assertRaises(ValidationError):
             self.env["crm.channel.sellthrough.line"].with_user(self.channel_user).create(
-                dict(vals, report_id=report.id, lot_id=self.lot_a2.id, quantity=1)
+                dict(vals, report_id=report.id, lot_id=self.lot_a9.id, quantity=1)
             )
         # the trusted path is private: RPC cannot reach it
         with self.assertRaises(AccessError):

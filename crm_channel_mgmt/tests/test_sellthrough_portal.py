@@ -35,14 +35,31 @@ class TestSellthroughPortal(SellthroughCommon, HttpCase):
         report = self._reports()
         self.assertEqual(report.source, "portal")
         self.assertEqual(report.line_ids.quantity, 10)
-        # the Jiangsu dealer uploads the Shanghai dealer's lot: refused (never received), and
-        # does not see the Shanghai report
+        # the Jiangsu dealer uploads a lot no dealer received: refused, and it does not see the
+        # Shanghai report
         self.authenticate(self.portal_js.login, self.portal_js.login)
-        response = self._upload([self._row(1)])
-        self.assertIn("never received lot A2601", response.text)
+        response = self._upload([self._row(1, lot="A2698")])
+        self.assertIn("never received lot A2698", response.text)
         self.assertFalse(self._reports(self.dealer_js))
         page = self.url_open("/my/channel/sellthrough")
         self.assertNotIn("o_crm_sellthrough_reports", page.text)
+        # the Shanghai dealer's lot in the Jiangsu dealer's report: imported, and a diversion case
+        # opens for the back office (the dealer sees none of it)
+        response = self._upload([self._row(1)])
+        self.assertIn("o_crm_sellthrough_done", response.text)
+        self.assertEqual(self._reports(self.dealer_js).line_ids.source_dealer_id, self.dealer_sh)
+        case = self.env["crm.channel.diversion"].search([("lot_id", "=", self.lot_a1.id)])
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "source": "sellthrough",
+                    "reason": "dealer",
+                    "authorized_partner_id": self.dealer_sh.id,
+                    "found_partner_id": self.dealer_js.id,
+                }
+            ],
+        )
 
     def test_upload_errors_and_repeated_period(self):
         self.authenticate(self.portal_sh.login, self.portal_sh.login)
