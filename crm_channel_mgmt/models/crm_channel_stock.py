@@ -406,17 +406,26 @@ class CrmChannelStock(models.Model):
                       FROM chain c
                       JOIN res_partner p ON p.id = c.dealer_id
                      WHERE p.crm_channel_parent_id IS NOT NULL AND c.depth < 32
+                ),
+                lot AS MATERIALIZED (
+                    SELECT DISTINCT unnest(%(lots)s::int[]) AS lot_id
                 )
-                SELECT m.lot_id, m.dealer_id, SUM(m.delivered - m.returned) AS qty,
-                       m.dealer_id IN (SELECT dealer_id FROM chain) AS supplier
-                  FROM (%(movements)s) m
-                 GROUP BY m.lot_id, m.dealer_id
-                HAVING SUM(m.delivered - m.returned) > 0
-                 ORDER BY m.lot_id, supplier DESC, qty DESC, m.dealer_id
+                -- a lateral per lot reads its move lines through the lot index (an import batch
+                -- names thousands of lots among millions of move lines)
+                SELECT lot.lot_id, o.dealer_id, o.qty, o.dealer_id IN (SELECT dealer_id FROM chain) AS supplier
+                  FROM lot
+                 CROSS JOIN LATERAL (
+                    SELECT m.dealer_id, SUM(m.delivered - m.returned) AS qty
+                      FROM (%(movements)s) m
+                     GROUP BY m.dealer_id
+                    HAVING SUM(m.delivered - m.returned) > 0
+                 ) o
+                 ORDER BY lot.lot_id, supplier DESC, o.qty DESC, o.dealer_id
                 """,
                 dealer=dealer.id,
+                lots=list(lots.ids),
                 movements=self._crm_movements_sql(
-                    where_moves=SQL("sml.lot_id = ANY(%s) AND sml.company_id = %s", list(lots.ids), company.id),
+                    where_moves=SQL("sml.lot_id = lot.lot_id AND sml.company_id = %s", company.id),
                     where_lines=SQL("FALSE"),
                     where_adjustments=SQL("FALSE"),
                 ),
