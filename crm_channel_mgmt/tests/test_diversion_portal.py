@@ -53,6 +53,11 @@ class TestDiversionPortal(DiversionCommon, HttpCase):
         self.authenticate(self.portal_inspector.login, self.portal_inspector.login)
         self.assertIn("/my/channel/checks", self.url_open("/my").text)
         self.assertIn("o_crm_channel_check_form", self.url_open("/my/channel/checks/new").text)
+        # a post without the form's CSRF token is refused
+        with self.assertLogs("odoo.http", "WARNING"):
+            response = self.url_open("/my/channel/checks/new", data={"lot": "A2601", "state_id": self.state_js.id})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._checks())
         response = self._post(place="南京市鼓楼区中山路 1 号 百姓大药房", city="南京市", photo=self._png())
         self.assertEqual(response.status_code, 200)
         self.assertIn('data-result="diversion"', response.text)
