@@ -29,6 +29,7 @@
         "security/crm_channel_diversion_security.xml",
         "wizard/crm_channel_diversion_confirm_views.xml",
         "views/crm_channel_diversion_views.xml",
+        "views/crm_channel_diversion_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_channel_demo.xml",

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class ChannelPortal(CustomerPortal):
@@ -177,4 +178,107 @@ class ChannelSellthroughPortal(ChannelPortal):
             self._crm_sellthrough_values(
                 partner, error=error, problems=problems, done=report and report.sudo(), form=form
             ),
+        )
+
+
+class ChannelInspectorPortal(ChannelSellthroughPortal):
+    """Portal field inspectors (an audit firm's staff, market inspectors
+    without a back-office user) record field checks of lots from a phone."""
+
+    _crm_checks_per_page = 30
+
+    def _crm_channel_inspector_user(self):
+        """The logged-in user when it is a portal user whose own contact is
+        flagged as a portal field inspector and is no dealer's, else None."""
+        user = request.env.user
+        if not user._is_portal():
+            return None
+        partner = user.partner_id.sudo()
+        if not partner.crm_channel_portal_inspector or partner.commercial_partner_id.crm_channel_is_dealer:
+            return None
+        return user
+
+    def _crm_channel_checks_domain(self, user):
+        # portal users have no access to the checks (their case is the back
+        # office's): read with sudo, the user's own checks only
+        return [("user_id", "=", user.id), ("company_id", "=", request.env.company.id)]
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["crm_channel_portal_inspector"] = bool(self._crm_channel_inspector_user())
+        return values
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "crm_channel_check_count" in counters:
+            user = self._crm_channel_inspector_user()
+            values["crm_channel_check_count"] = (
+                request.env["crm.channel.diversion.check"].sudo().search_count(self._crm_channel_checks_domain(user))
+                if user
+                else 0
+            )
+        return values
+
+    def _crm_channel_check_form_values(self, **kwargs):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "crm_channel_check_new",
+                "states": request.env["res.country.state"]
+                .sudo()
+                .search([("country_id", "=", request.env.ref("base.cn").id)]),
+                "form": {"date": fields.Date.context_today(request.env.user).isoformat()},
+                "error": None,
+                "done": None,
+            }
+        )
+        values.update(kwargs)
+        return values
+
+    @http.route(["/my/channel/checks", "/my/channel/checks/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_channel_checks(self, page=1, **kw):
+        user = self._crm_channel_inspector_user()
+        if not user:
+            return request.redirect("/my")
+        Check = request.env["crm.channel.diversion.check"].sudo()
+        domain = self._crm_channel_checks_domain(user)
+        pager = portal_pager(
+            url="/my/channel/checks",
+            total=Check.search_count(domain),
+            page=page,
+            step=self._crm_checks_per_page,
+        )
+        checks = Check.search(domain, limit=self._crm_checks_per_page, offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "crm_channel_checks", "checks": checks, "pager": pager})
+        return request.render("crm_channel_mgmt.portal_my_channel_checks", values)
+
+    @http.route(["/my/channel/checks/new"], type="http", auth="user", website=True, methods=["GET", "POST"])
+    def portal_my_channel_check_new(self, **post):
+        user = self._crm_channel_inspector_user()
+        if not user:
+            return request.redirect("/my")
+        if request.httprequest.method != "POST":
+            return request.render("crm_channel_mgmt.portal_my_channel_check_new", self._crm_channel_check_form_values())
+        photo = post.get("photo")
+        form = {
+            name: post.get(name) or "" for name in ("lot", "product_code", "date", "state_id", "city", "place", "note")
+        }
+        values = dict(form, photo=photo.read() if photo and photo.filename else None)
+        try:
+            with request.env.cr.savepoint():
+                check = (
+                    request.env["crm.channel.diversion.check"]
+                    .sudo()
+                    ._crm_portal_record(user, request.env.company, values)
+                )
+        except (UserError, ValidationError, AccessError) as error:
+            return request.render(
+                "crm_channel_mgmt.portal_my_channel_check_new",
+                self._crm_channel_check_form_values(error=error.args[0], form=form),
+            )
+        # the result only: the authorised dealer and the case are the back office's
+        return request.render(
+            "crm_channel_mgmt.portal_my_channel_check_new",
+            self._crm_channel_check_form_values(done={"lot": check.lot_id.name, "result": check.result}),
         )

@@ -1,3 +1,5 @@
+import base64
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -132,6 +134,78 @@ class CrmChannelDiversionCheck(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         return True
+
+    @api.model
+    def _crm_portal_record(self, user, company, values):
+        """Record the field check that the portal inspector ``user`` (the
+        logged-in user, never one sent by the client) entered in the portal
+        form, in ``company`` (the request's): look the lot number up among the
+        company's lots, check the values, create the check as ``user``'s and
+        record it as the back office does. Runs as superuser; private.
+
+        :param values: dict of the form's strings: lot, product_code, date,
+            state_id, city, place, note, and photo (bytes or None)
+        :return: the recorded check (sudo)
+        :raise UserError: bad input, with the message to show; nothing is written
+        """
+        lot_name = (values.get("lot") or "").strip()
+        if not lot_name:
+            raise UserError(self.env._("Type the lot number printed on the package."))
+        domain = [("name", "=", lot_name), ("company_id", "in", [company.id, False])]
+        product_code = (values.get("product_code") or "").strip()
+        if product_code:
+            domain += ["|", ("product_id.default_code", "=", product_code), ("product_id.barcode", "=", product_code)]
+        lots = self.env["stock.lot"].sudo().search(domain, limit=2)
+        if not lots:
+            raise UserError(
+                self.env._("Lot %(lot)s is not one of ours: check the number on the package.", lot=lot_name)
+            )
+        if len(lots) > 1:
+            raise UserError(
+                self.env._(
+                    "Several products carry lot %(lot)s: type the product code printed on the package too.",
+                    lot=lot_name,
+                )
+            )
+        today = fields.Date.context_today(self.with_user(user))
+        try:
+            date = fields.Date.to_date(values.get("date")) or today
+        except ValueError:
+            date = None
+        if not date:
+            raise UserError(self.env._("Enter the date as year-month-day."))
+        if date > today:
+            raise UserError(self.env._("The date of the check cannot be in the future."))
+        china = self.env.ref("base.cn")
+        state_id = values.get("state_id") or ""
+        state = self.env["res.country.state"].browse(int(state_id)) if state_id.isdigit() else None
+        if not state or not state.exists() or state.country_id != china:
+            raise UserError(self.env._("Choose the province where you found the lot."))
+        check = (
+            self.sudo()
+            .with_company(company)
+            .with_context(mail_create_nosubscribe=True)
+            .create(
+                {
+                    "company_id": company.id,
+                    "lot_id": lots.id,
+                    "date": date,
+                    "user_id": user.id,
+                    "country_id": china.id,
+                    "state_id": state.id,
+                    "city": (values.get("city") or "").strip(),
+                    "place": (values.get("place") or "").strip(),
+                    "note": (values.get("note") or "").strip(),
+                    "photo": base64.b64encode(values["photo"]) if values.get("photo") else False,
+                }
+            )
+        )
+        check.action_record()
+        check.message_post(
+            body=self.env._("Recorded in the portal by %(inspector)s.", inspector=user.partner_id.display_name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return check
 
     def action_view_diversion(self):
         self.ensure_one()

@@ -10,6 +10,7 @@ CHANNEL_FIELDS = {
     "crm_channel_parent_id",
     "crm_channel_territory_ids",
     "crm_channel_manager_id",
+    "crm_channel_portal_inspector",
 }
 
 
@@ -41,6 +42,12 @@ class ResPartner(models.Model):
         index="btree_not_null",
         domain="[('share', '=', False)]",
         help="The employee who looks after this dealer.",
+    )
+    crm_channel_portal_inspector = fields.Boolean(
+        string="Portal Field Inspector",
+        help="This contact's portal user records field checks of lots (anti-diversion) in the portal: "
+        "an inspector of an audit firm, or a market inspector without a back-office user. "
+        "Not for dealers' contacts: their portal users are refused.",
     )
     crm_channel_authorization_ids = fields.One2many("crm.channel.authorization", "partner_id", string="Authorisations")
     crm_channel_authorization_count = fields.Integer(
@@ -80,10 +87,12 @@ class ResPartner(models.Model):
                 )
 
     def _crm_channel_check_rights(self, vals_list):
-        if not any(CHANNEL_FIELDS.intersection(vals) for vals in vals_list):
+        names = set().union(*(CHANNEL_FIELDS.intersection(vals) for vals in vals_list))
+        if not names or self.env.su or self.env.user.has_group("crm_channel_mgmt.crm_channel_mgmt_group_manager"):
             return
-        if not self.env.su and not self.env.user.has_group("crm_channel_mgmt.crm_channel_mgmt_group_manager"):
-            raise AccessError(_("Only a channel manager can change a partner's dealer information."))
+        if names == {"crm_channel_portal_inspector"}:
+            raise AccessError(_("Only a channel manager can make a contact a portal field inspector."))
+        raise AccessError(_("Only a channel manager can change a partner's dealer information."))
 
     @api.model_create_multi
     def create(self, vals_list):

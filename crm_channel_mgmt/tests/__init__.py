@@ -10,3 +10,4 @@ from . import test_sellthrough
 from . import test_sellthrough_portal
 from . import test_diversion
 from . import test_diversion_tour
+from . import test_diversion_portal
