@@ -2,9 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-# Index on stock_move_line, which this module does not own: the lots' origins
-# are read by lot among done move lines (created in init, on install and update).
-ORIGIN_INDEX = "crm_channel_diversion_sml_lot_done_index"
+from odoo.addons.crm_core_ext.tools.stock_indexes import ensure_lot_done_index
 
 SOURCES = [
     ("sellthrough", "Sell-through Report"),
@@ -137,17 +135,9 @@ class CrmChannelDiversion(models.Model):
         return super().write(vals)
 
     def init(self):
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE INDEX IF NOT EXISTS %(name)s
-                    ON stock_move_line (lot_id)
-                       INCLUDE (company_id, picking_id, location_id, location_dest_id, quantity_product_uom)
-                 WHERE lot_id IS NOT NULL AND state = 'done'
-                """,
-                name=SQL.identifier(ORIGIN_INDEX),
-            )
-        )
+        # on stock_move_line, which this module does not own: the lots' origins are read by lot among done
+        # move lines (_crm_lot_origins below, the channel stock's lot holders); created on install and update
+        ensure_lot_done_index(self.env.cr, "crm_channel_diversion_sml_lot_done_index")
 
     @api.depends("lot_id.name", "authorized_partner_id.name")
     def _compute_name(self):

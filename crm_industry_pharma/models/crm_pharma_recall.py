@@ -8,10 +8,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.crm_core_ext.tools.cron import run_isolated
+from odoo.addons.crm_core_ext.tools.stock_indexes import LOT_DONE_INDEX, ensure_lot_done_index
 
 # stock_move_line rows of done moves with a lot, with every column the recall
 # query reads: the query is an index-only scan whatever the size of the table.
-RECALL_INDEX = "crm_pharma_sml_lot_done_idx"
+RECALL_INDEX = LOT_DONE_INDEX
 
 
 class CrmPharmaRecall(models.Model):
@@ -101,17 +102,7 @@ class CrmPharmaRecall(models.Model):
 
     def init(self):
         # on stock_move_line, which this module does not own: created here, on install and update
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE INDEX IF NOT EXISTS %(name)s
-                    ON stock_move_line (lot_id)
-                       INCLUDE (picking_id, location_id, location_dest_id, quantity_product_uom)
-                 WHERE lot_id IS NOT NULL AND state = 'done'
-                """,
-                name=SQL.identifier(RECALL_INDEX),
-            )
-        )
+        ensure_lot_done_index(self.env.cr, "crm_pharma_sml_lot_done_idx")
 
     @api.depends("lot_ids.name")
     def _compute_lot_names(self):

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.crm_industry_pharma.models.crm_pharma_recall import RECALL_INDEX
+
 from .common import PharmaCommon
 
 
@@ -199,8 +201,18 @@ class TestLotRecall(RecallCommon):
         finally:
             self.env.cr.execute("RESET enable_seqscan")
             self.env.cr.execute("RESET enable_bitmapscan")
-        self.assertIn("Index Only Scan using crm_pharma_sml_lot_done_idx on stock_move_line", plan)
+        self.assertIn(f"Index Only Scan using {RECALL_INDEX} on stock_move_line", plan)
         self.assertIn("lot_id = ANY", plan)
+
+    def test_one_lot_index_for_the_suite(self):
+        """crm_channel_mgmt reads lots by the same index: one index on stock_move_line by done lot, not two."""
+        self.env.cr.execute(
+            """
+            SELECT indexname FROM pg_indexes
+             WHERE tablename = 'stock_move_line' AND indexdef LIKE '%%(lot_id) INCLUDE%%'
+            """
+        )
+        self.assertEqual([name for (name,) in self.env.cr.fetchall()], [RECALL_INDEX])
 
     def test_access(self):
         with self.assertRaises(AccessError):
