@@ -163,7 +163,7 @@ class TestCareEvents(CareCommon):
         logs = self._run_events(today=date(2028, 2, 23))
         self.assertEqual((logs.year, logs.date), (2028, date(2028, 2, 29)))
         # the computed and the searched next occurrence agree with the job
-        with freeze_time("2027-02-22"):
+        with freeze_time("2027-02-22 12:00"):  # noon: the same day in every time zone of the users
             event.invalidate_recordset(["next_date", "days_to_next"])
             self.assertEqual((event.next_date, event.days_to_next), (date(2027, 2, 28), 6))
             Event = self.env["crm.care.event"]

@@ -34,6 +34,9 @@ class WorkOrderCommon(ServiceCommon):
             login="service_storekeeper",
             name="周库管",
             groups="stock.group_stock_user",
+            # the time zone of the test's user: the dates its validations write (a warranty's start: the
+            # delivery day where the storekeeper is) are compared with that user's today, at any hour of UTC
+            tz=cls.env.user.tz,
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
