@@ -70,7 +70,12 @@ class CrmServiceAsset(models.Model):
         help="Warranty start plus the product's warranty period; a service manager may change it.",
     )
     warranty_state = fields.Selection(
-        [("none", "No Warranty"), ("active", "Under Warranty"), ("expired", "Expired")],
+        [
+            ("none", "No Warranty"),
+            ("upcoming", "Warranty Not Started"),
+            ("active", "Under Warranty"),
+            ("expired", "Expired"),
+        ],
         compute="_compute_warranty_state",
         search="_search_warranty_state",
     )
@@ -96,23 +101,32 @@ class CrmServiceAsset(models.Model):
 
     @api.depends("warranty_start", "warranty_end")
     def _compute_warranty_state(self):
+        # the same cases as _search_warranty_state, in the user's today
         today = fields.Date.context_today(self)
         for asset in self:
             if not asset.warranty_end:
                 asset.warranty_state = "none"
-            elif asset.covers(today):
-                asset.warranty_state = "active"
-            else:
+            elif asset.warranty_end < today:
                 asset.warranty_state = "expired"
+            elif asset.warranty_start and asset.warranty_start > today:
+                asset.warranty_state = "upcoming"
+            else:
+                asset.warranty_state = "active"
 
     def _search_warranty_state(self, operator, value):
-        if operator not in ("=", "!=") or value not in ("none", "active", "expired"):
+        if operator not in ("=", "!=") or value not in ("none", "upcoming", "active", "expired"):
             raise ValidationError(_("Unsupported search on warranty state."))
         today = fields.Date.context_today(self)
         domains = {
             "none": [("warranty_end", "=", False)],
-            "active": [("warranty_start", "<=", today), ("warranty_end", ">=", today)],
-            "expired": ["&", ("warranty_end", "!=", False), ("warranty_end", "<", today)],
+            "upcoming": [("warranty_end", ">=", today), ("warranty_start", ">", today)],
+            "active": [
+                ("warranty_end", ">=", today),
+                "|",
+                ("warranty_start", "=", False),
+                ("warranty_start", "<=", today),
+            ],
+            "expired": [("warranty_end", "<", today)],
         }
         ids = self._search(domains[value])
         return [("id", "in" if operator == "=" else "not in", ids)]

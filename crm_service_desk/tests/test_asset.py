@@ -99,6 +99,27 @@ class TestServiceAsset(WorkOrderCommon):
         self.assertEqual(asset.warranty_end, new_end)
         self.assertEqual(asset.warranty_state, "active")
 
+    def test_warranty_states_computed_and_searched_alike(self):
+        self.pump.service_warranty_months = 12
+        today = fields.Date.context_today(self.env["crm.service.asset"])
+        assets = {
+            "upcoming": self._asset(self.lots[0], self.customer_a, start=today + relativedelta(days=2)),
+            "active": self._asset(self.lots[1], self.customer_a, start=today - relativedelta(months=11)),
+            "expired": self._asset(self.lots[2], self.customer_a, start=today - relativedelta(months=12)),
+            "none": self._asset(self.gearbox_lot, self.customer_a, warranty_start=False),
+        }
+        Asset = self.env["crm.service.asset"]
+        ours = Asset.browse([asset.id for asset in assets.values()])
+        for state, asset in assets.items():
+            self.assertEqual(asset.warranty_state, state)
+            self.assertEqual(Asset.search([("id", "in", ours.ids), ("warranty_state", "=", state)]), asset, state)
+            self.assertEqual(Asset.search([("id", "in", ours.ids), ("warranty_state", "!=", state)]), ours - asset)
+        # a warranty ends on its last day, not before
+        self.assertEqual(assets["active"].warranty_end, today + relativedelta(months=1, days=-1))
+        self.assertEqual(assets["expired"].warranty_end, today - relativedelta(days=1))
+        with self.assertRaises(ValidationError):
+            Asset.search([("warranty_state", "in", ["active"])])
+
     def test_asset_history(self):
         asset = self._asset(self.lots[0], self.customer_a)
         request = self._request(partner_id=self.contact_a.id, lot_id=self.lots[0].id)

@@ -131,7 +131,7 @@ class WorkOrderCommon(ServiceCommon):
         vals = {
             "lot_id": lot.id,
             "partner_id": partner.id,
-            "warranty_start": start or fields.Date.today(),
+            "warranty_start": start or fields.Date.context_today(cls.env["crm.service.asset"]),
         }
         vals.update(values)
         return cls.env["crm.service.asset"].create(vals)
