@@ -23,14 +23,30 @@ Not part of the test suite. In one transaction that is rolled back at the end, i
    <= 1.2) and checks that the commission arm earned the whole commission.
 A database given with ``-d`` that does not exist is created with
 crm_channel_commission installed, without demo data.
+
+``--customers N`` spreads each arm's invoices over N customers (round robin)
+instead of one, as a real ledger does.
+
+``--workers K`` (K > 1) splits the payments over K processes running at once,
+each on its own copy of the database (``CREATE DATABASE <db>_bench_w<i>
+TEMPLATE <db>``, dropped at the end), each alternating the arms as above and
+committing after every measured wizard (a copy is thrown away, and no
+hour-long transaction holds back the cluster's other databases); the times and
+queries of the workers are summed per arm, so the ratio compares the same
+payments with and without commissions on a machine loaded the same way for
+both arms.
 """
 
+import argparse
+import contextlib
+import json
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import alternate_arms, bench_parser, measure, open_env  # noqa: E402
+from common import alternate_arms, bench_parser, get_registry, import_odoo, measure, open_env  # noqa: E402
 
 TARGET_RATIO = 1.20
 
@@ -44,6 +60,11 @@ def get_parser():
     parser.add_argument(
         "--batch", type=int, default=1, help="payments registered together in one wizard (1: invoice by invoice)"
     )
+    parser.add_argument("--customers", type=int, default=1, help="customers per arm the invoices are spread over")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the payments, each on its own copy of the database"
+    )
+    parser.add_argument("--worker-json", help=argparse.SUPPRESS)  # a worker writes its numbers there
     return parser
 
 
@@ -82,9 +103,14 @@ def setup(env, args):
     )
     salesman = env["res.users"].create({"name": "Bench salesman", "login": "bench_commission_salesman"})
     salesman.partner_id.write({"agent": True, "agent_type": "salesman", "commission_id": commission_tiers.id})
-    plain_customer = env["res.partner"].create({"name": "Bench plain customer", "is_company": True})
-    agent_customer = env["res.partner"].create(
-        {"name": "Bench agent customer", "is_company": True, "agent_ids": [Command.link(agent.id)]}
+    plain_customers = env["res.partner"].create(
+        [{"name": f"Bench plain customer {i}", "is_company": True} for i in range(args.customers)]
+    )
+    agent_customers = env["res.partner"].create(
+        [
+            {"name": f"Bench agent customer {i}", "is_company": True, "agent_ids": [Command.link(agent.id)]}
+            for i in range(args.customers)
+        ]
     )
     term = False
     if args.batch > 1:
@@ -99,13 +125,13 @@ def setup(env, args):
         )
     invoices = {False: env["account.move"], True: env["account.move"]}
     per_arm = args.payments // 4  # two payments per invoice, two arms
-    for arm, customer, user in ((False, plain_customer, False), (True, agent_customer, salesman.id)):
+    for arm, customers, user in ((False, plain_customers, False), (True, agent_customers, salesman.id)):
         for start in range(0, per_arm, 500):
             batch = env["account.move"].create(
                 [
                     {
                         "move_type": "out_invoice",
-                        "partner_id": customer.id,
+                        "partner_id": customers[i % len(customers)].id,
                         "invoice_user_id": user,
                         "invoice_payment_term_id": term and term.id,
                         "invoice_line_ids": [
@@ -121,11 +147,14 @@ def setup(env, args):
             batch.action_post()
             invoices[arm] |= batch
             env.flush_all()
+            if args.worker_json:  # a worker's copy: no long transaction
+                env.cr.commit()
     return company, invoices
 
 
-def main():
-    args = get_parser().parse_args()
+def run(args):
+    """Measure both arms on one database; return the numbers as a dict."""
+    commit = bool(args.worker_json)  # a worker's database is a throwaway copy
     with open_env(args, commit=False) as env:
         company, invoices = setup(env, args)
         env = env(context=dict(env.context, allowed_company_ids=company.ids))
@@ -147,6 +176,8 @@ def main():
             )
             with measure(env.cr) as result:
                 wizard._create_payments()
+            if commit:
+                env.cr.commit()
             return result
 
         def batch_items(moves):
@@ -175,6 +206,8 @@ def main():
             with measure(env.cr) as result:
                 payments = wizard._create_payments()
             assert len(payments) == len(lines), (len(payments), len(lines))
+            if commit:
+                env.cr.commit()
             return result
 
         if args.batch > 1:
@@ -190,12 +223,83 @@ def main():
         # every invoice: agent 8% (category rate) + salesperson 2% (base below 1,000)
         expected = sum(round(m.amount_untaxed * 0.08, 2) + round(m.amount_untaxed * 0.02, 2) for m in invoices[True])
         assert not env["crm.channel.commission.line"].search_count([("move_id", "in", invoices[False].ids)])
+    return dict(
+        arms,
+        counted=arms["counted"] * args.batch,
+        warm=arms["warm"] * args.batch,
+        commission_lines=len(lines),
+        earned=earned,
+        expected=expected,
+        paid=sorted(paid),
+    )
 
-    counted = arms["counted"] * args.batch
+
+def run_workers(args):
+    """Run ``args.workers`` processes at once, each on its own copy of the
+    database with its share of the payments; return their numbers summed."""
+    odoo = import_odoo()
+    get_registry(args)  # creates the database when it is missing
+    odoo.sql_db.close_db(args.database)
+    copies = [f"{args.database}_bench_w{i}" for i in range(1, args.workers + 1)]
+
+    def admin(*queries):
+        with contextlib.closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+            cr._cnx.autocommit = True
+            for query in queries:
+                cr.execute(query)
+
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    admin(*(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(copy)) for copy in copies))
+    admin(
+        *(SQL("CREATE DATABASE %s TEMPLATE %s", SQL.identifier(copy), SQL.identifier(args.database)) for copy in copies)
+    )
+    print(f"# {args.workers} workers on {', '.join(copies)}", flush=True)
+    try:
+        procs = []
+        for i, copy in enumerate(copies):
+            out = Path(f"/tmp/bench_commission_{copy}.json")
+            out.unlink(missing_ok=True)
+            cmd = [sys.executable, __file__, "-d", copy, "-c", args.config, "--log-level", args.log_level]
+            for opt in ("db_host", "db_port", "db_user"):
+                if getattr(args, opt, None):
+                    cmd += [f"--{opt.replace('_', '-')}", getattr(args, opt)]
+            share = args.payments // args.workers + (1 if i < args.payments % args.workers else 0)
+            cmd += ["--payments", str(share), "--lines", str(args.lines), "--batch", str(args.batch)]
+            cmd += ["--customers", str(args.customers), "--worker-json", str(out)]
+            procs.append((subprocess.Popen(cmd), out))  # noqa: S603
+        failed = [proc.args for proc, _out in procs if proc.wait()]
+        if failed:
+            sys.exit(f"{len(failed)} worker(s) failed")
+        results = [json.loads(out.read_text()) for _proc, out in procs]
+    finally:
+        admin(*(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(copy)) for copy in copies))
+    total = {key: sum(r[key] for r in results) for key in ("time_off", "time_on", "queries_off", "queries_on")}
+    total.update({key: sum(r[key] for r in results) for key in ("counted", "warm", "commission_lines")})
+    total.update(
+        earned=sum(r["earned"] for r in results),
+        expected=sum(r["expected"] for r in results),
+        paid=sorted(set().union(*(r["paid"] for r in results))),
+        total=max(r["total"] for r in results),
+    )
+    return total
+
+
+def main():
+    args = get_parser().parse_args()
+    if args.workers > 1:
+        arms = run_workers(args)
+    else:
+        arms = run(args)
+        if args.worker_json:
+            Path(args.worker_json).write_text(json.dumps(arms))
+            return 0
+    counted = arms["counted"]
     ratio = arms["time_on"] / arms["time_off"] if arms["time_off"] else float("nan")
     print(
-        f"payments per arm: {counted} measured (after {arms['warm'] * args.batch} warm-up payments per arm), "
-        f"{args.lines} lines per invoice, {args.batch} payment(s) per wizard"
+        f"payments per arm: {counted} measured (after {arms['warm']} warm-up payments per arm), "
+        f"{args.lines} lines per invoice, {args.batch} payment(s) per wizard, {args.customers} customer(s) per arm"
+        + (f", {args.workers} workers" if args.workers > 1 else "")
     )
     for arm, label in (("off", "plain payment registration"), ("on", "with commissions")):
         seconds, queries = arms[f"time_{arm}"], arms[f"queries_{arm}"]
@@ -204,8 +308,11 @@ def main():
             f"({seconds / counted * 1000:.1f} ms, {queries / counted:.1f} queries per payment)"
         )
     print(f"ratio on/off: {ratio:.3f} (target <= {TARGET_RATIO}); run took {arms['total']:.1f} s")
-    print(f"commission lines: {len(lines)}, earned {earned:.2f} of {expected:.2f} expected; invoices {sorted(paid)}")
-    ok = ratio <= TARGET_RATIO and abs(earned - expected) < 0.01 and paid == {"paid"}
+    earned, expected, paid = arms["earned"], arms["expected"], arms["paid"]
+    print(
+        f"commission lines: {arms['commission_lines']}, earned {earned:.2f} of {expected:.2f} expected; invoices {paid}"
+    )
+    ok = ratio <= TARGET_RATIO and abs(earned - expected) < 0.01 and paid == ["paid"]
     print("RESULT:", "within targets" if ok else "OUTSIDE TARGETS")
     return 0 if ok else 1
 
