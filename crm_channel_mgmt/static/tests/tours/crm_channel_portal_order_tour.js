@@ -29,5 +29,12 @@ registry.category("web_tour.tours").add("crm_channel_portal_order_tour", {
             content: "The quotation is shown with the product",
             trigger: "#portal_sale_content:contains('阿莫西林胶囊')",
         },
+        {
+            // the page loads its chatter after the tour's last check: ending the tour
+            // before it has loaded cuts its requests ("Failed to fetch" after the tour)
+            content: "The quotation's chatter has loaded",
+            trigger: "#chatterRoot:shadow .o-mail-Chatter",
+            run: async () => await odoo.portalChatterReady,
+        },
     ],
 });
