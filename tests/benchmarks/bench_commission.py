@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import alternate_arms, bench_parser, get_registry, import_odoo, measure, open_env  # noqa: E402
 
 TARGET_RATIO = 1.20
+WARM = 3  # wizards per arm not counted (common.alternate_arms)
 
 
 def get_parser():
@@ -214,7 +215,7 @@ def run(args):
             items, pay = batch_items, pay_batch
 
         try:
-            arms = alternate_arms(items(invoices[False]), items(invoices[True]), pay)
+            arms = alternate_arms(items(invoices[False]), items(invoices[True]), pay, warm=WARM)
         finally:
             Partial._crm_commission_earn = hook
         lines = env["crm.channel.commission.line"].search([("move_id", "in", invoices[True].ids)])
@@ -238,6 +239,8 @@ def run_workers(args):
     """Run ``args.workers`` processes at once, each on its own copy of the
     database with its share of the payments; return their numbers summed."""
     odoo = import_odoo()
+    from odoo.tools import SQL  # noqa: PLC0415
+
     get_registry(args)  # creates the database when it is missing
     odoo.sql_db.close_db(args.database)
     copies = [f"{args.database}_bench_w{i}" for i in range(1, args.workers + 1)]
@@ -247,8 +250,6 @@ def run_workers(args):
             cr._cnx.autocommit = True
             for query in queries:
                 cr.execute(query)
-
-    from odoo.tools import SQL  # noqa: PLC0415
 
     admin(*(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(copy)) for copy in copies))
     admin(
@@ -274,19 +275,23 @@ def run_workers(args):
         results = [json.loads(out.read_text()) for _proc, out in procs]
     finally:
         admin(*(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(copy)) for copy in copies))
-    total = {key: sum(r[key] for r in results) for key in ("time_off", "time_on", "queries_off", "queries_on")}
-    total.update({key: sum(r[key] for r in results) for key in ("counted", "warm", "commission_lines")})
-    total.update(
-        earned=sum(r["earned"] for r in results),
-        expected=sum(r["expected"] for r in results),
-        paid=sorted(set().union(*(r["paid"] for r in results))),
-        total=max(r["total"] for r in results),
-    )
-    return total
+    summed = "time_off time_on queries_off queries_on counted warm commission_lines earned expected".split()
+    return {
+        **{key: sum(r[key] for r in results) for key in summed},
+        "paid": sorted(set().union(*(r["paid"] for r in results))),
+        "total": max(r["total"] for r in results),  # the workers ran at the same time
+    }
 
 
 def main():
-    args = get_parser().parse_args()
+    parser = get_parser()
+    args = parser.parse_args()
+    wizards = args.payments // args.workers // 2 // args.batch  # per arm and worker
+    if wizards <= WARM:
+        parser.error(
+            f"--payments {args.payments} gives {wizards} wizard(s) per arm and worker, "
+            f"not more than the {WARM} that warm up: give at least {(WARM + 1) * 2 * args.batch * args.workers}"
+        )
     if args.workers > 1:
         arms = run_workers(args)
     else:
